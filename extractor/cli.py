@@ -1,0 +1,100 @@
+"""Command line: parses arguments and calls pipeline / export / evaluate, nothing more."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import __version__
+from .config import Settings
+from .export import atomic_writer, write_csv, write_jsonl
+from .ingest import IngestError, read_document
+from .pipeline import expand_paths, resolve_backend, run_batch
+from .progress import BatchReport, progress_callback
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Typed, evidence-backed records from 政府信息公开工作年度报告.")
+
+
+class Format(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class BackendName(str, Enum):
+    rules = "rules"
+    llm = "llm"
+    hybrid = "hybrid"
+    auto = "auto"
+
+
+Paths = Annotated[list[str], typer.Argument(help="Files, folders or globs (.txt .html .docx .pdf).")]
+BackendOpt = Annotated[BackendName, typer.Option("--backend", "-b", help="rules, llm, hybrid, or auto.")]
+BaseUrl = Annotated[Optional[str], typer.Option(help="OpenAI-compatible endpoint (else OPENAI_BASE_URL).")]
+ModelOpt = Annotated[Optional[str], typer.Option(help="Model name (else EXTRACTOR_MODEL).")]
+ApiKey = Annotated[Optional[str], typer.Option(help="API key (else OPENAI_API_KEY).")]
+CacheDir = Annotated[Optional[Path], typer.Option(help="Response cache folder.")]
+NoCache = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]
+Concurrency = Annotated[int, typer.Option(min=1, max=64, help="Documents in flight at once.")]
+PriceIn = Annotated[Optional[float], typer.Option(help="Price per million prompt tokens, for the cost line.")]
+PriceOut = Annotated[Optional[float], typer.Option(help="Price per million completion tokens.")]
+
+
+def _settings(backend: BackendName, base_url: str | None, model: str | None, api_key: str | None,
+              cache_dir: Path | None, no_cache: bool, concurrency: int,
+              price_in: float | None, price_out: float | None) -> Settings:
+    return Settings.from_env(backend=backend.value, base_url=base_url, model=model, api_key=api_key,
+                             cache_dir=cache_dir, use_cache=not no_cache, concurrency=concurrency,
+                             price_in=price_in, price_out=price_out)
+
+
+@app.command()
+def extract(
+    paths: Paths,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Output file (default: stdout).")] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="jsonl or csv.")] = Format.jsonl,
+    backend: BackendOpt = BackendName.auto,
+    base_url: BaseUrl = None, model: ModelOpt = None, api_key: ApiKey = None,
+    cache_dir: CacheDir = None, no_cache: NoCache = False, concurrency: Concurrency = 2,
+    price_in: PriceIn = None, price_out: PriceOut = None,
+) -> None:
+    """Extract one record per report."""
+    settings = _settings(backend, base_url, model, api_key, cache_dir, no_cache, concurrency, price_in, price_out)
+    chosen, why = resolve_backend(settings)
+    typer.echo(f"backend: {chosen} ({why})", err=True)
+    files = expand_paths(paths)
+    report = BatchReport(settings)
+    with progress_callback(len(files), report) as on_done:
+        results = run_batch(files, chosen, settings, on_done)
+        writer = write_csv if fmt is Format.csv else write_jsonl
+        if output is None:
+            writer(results, sys.stdout)
+        else:
+            with atomic_writer(output, bom=fmt is Format.csv) as fh:
+                writer(results, fh)
+    typer.echo(report.summary_line(), err=True)
+    raise typer.Exit(1 if report.failed else 0)
+
+
+@app.command()
+def text(path: Annotated[str, typer.Argument(help="One report.")]) -> None:
+    """Print the decoded text that evidence offsets point into."""
+    try:
+        doc = read_document(path)
+    except IngestError as exc:
+        typer.echo(f"error: {path}: {exc}", err=True)
+        raise typer.Exit(1) from None
+    sys.stdout.write(doc.text)
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,193 @@
+"""Gold files (eval/gold/*.json, see eval/gold/FORMAT.md): models, loading and the quote check.
+
+A gold file is written by a person reading the document; the quote check here is what keeps
+the gold itself honest (every quote must be in the document and state its value).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from .align import locate, normalise
+from .numbers import numbers_in, parse_cn_int, states_value
+from .schema import DERIVED_FIELDS, FIELD_NAMES, LIST_FIELDS, TABLE_COLUMNS, TABLE_FIELDS, TABLE_ROWS
+
+# The keys every gold file's `fields` must hold: the contract minus the two text lists.
+GOLD_FIELD_NAMES: tuple[str, ...] = tuple(n for n in FIELD_NAMES if n not in LIST_FIELDS)
+
+# Values summed from several table rows; FORMAT.md lets the gold quote just one of those rows,
+# so such a quote cannot be expected to state the sum.
+SUMMED_FIELDS: frozenset[str] = frozenset(
+    {
+        "applications.denied",
+        "applications.unable_to_provide",
+        "applications.not_processed",
+        "applications.other",
+        "proactive.regulations_issued",
+        "litigation.total",
+        "litigation.upheld",
+        "litigation.corrected",
+        "litigation.other",
+        "litigation.pending",
+    }
+)
+
+GoldScalar = int | float | str
+GoldTable = dict[str, dict[str, int | None]]
+
+_CN_POSITIONAL = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+class GoldValue(BaseModel):
+    # extra="forbid": a misspelt key (e.g. "qoute") would otherwise pass silently.
+    model_config = ConfigDict(extra="forbid")
+
+    value: GoldTable | GoldScalar
+    quote: str | None = None
+    approximate: bool = False
+
+
+class GoldItem(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str
+    quote: str
+
+
+class GoldFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    document: str
+    labelled_by: str | None = None
+    fields: dict[str, GoldValue | None]
+    problems: list[GoldItem] | None
+    improvements: list[GoldItem] | None
+    notes: list[str] = []
+
+    @field_validator("fields")
+    @classmethod
+    def _exact_field_names(cls, v: dict[str, GoldValue | None]) -> dict[str, GoldValue | None]:
+        missing = [n for n in GOLD_FIELD_NAMES if n not in v]
+        extra = [n for n in v if n not in GOLD_FIELD_NAMES]
+        if missing or extra:
+            raise ValueError(f"fields must hold exactly the contract names; missing {missing}, unknown {extra}")
+        for name in TABLE_FIELDS:
+            gv = v[name]
+            if gv is not None:
+                _check_table(gv.value)
+        for name, gv in v.items():
+            if gv is not None and name not in TABLE_FIELDS and isinstance(gv.value, dict):
+                raise ValueError(f"{name}: a table value is only allowed for {sorted(TABLE_FIELDS)}")
+        return v
+
+    def value(self, field: str) -> Any:
+        """The gold value of a dotted field, None when the field is null."""
+        gv = self.fields.get(field)
+        return None if gv is None else gv.value
+
+
+def _check_table(value: Any) -> None:
+    if not isinstance(value, dict):
+        raise ValueError("applications.table: value must be {row: {column: int|null}}")
+    bad_rows = [r for r in value if r not in TABLE_ROWS]
+    bad_cols = sorted({c for row in value.values() for c in row if c not in TABLE_COLUMNS})
+    if bad_rows or bad_cols:
+        raise ValueError(f"applications.table: unknown rows {bad_rows}, unknown columns {bad_cols}")
+
+
+class GoldError(ValueError):
+    """A gold file that cannot be read; the message names the file."""
+
+
+def load_gold(directory: Path) -> list[GoldFile]:
+    """Every *.json gold file in `directory`, sorted by file name."""
+    out: list[GoldFile] = []
+    for path in sorted(Path(directory).glob("*.json"), key=lambda p: p.name):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise GoldError(f"{path}: invalid JSON: {exc}") from None
+        try:
+            out.append(GoldFile.model_validate(data))
+        except ValidationError as exc:
+            raise GoldError(f"{path}: does not match the gold format:\n{exc}") from None
+    return out
+
+
+def _date_numbers(quote: str) -> list[int | float]:
+    """Numbers in a date quote; positional Chinese years (二〇一八) are not counts to numbers_in."""
+    nums = list(numbers_in(quote))
+    for run in re.findall(r"[〇零一二三四五六七八九十]+", quote):
+        if len(run) == 4 and all(c in _CN_POSITIONAL for c in run):
+            nums.append(int("".join(str(_CN_POSITIONAL[c]) for c in run)))
+        else:
+            n = parse_cn_int(run)
+            if n is not None:
+                nums.append(n)
+    return nums
+
+
+def _same_number(a: float | int, b: float | int) -> bool:
+    return abs(float(a) - float(b)) < 1e-6 * max(1.0, abs(float(b)))
+
+
+def quote_states(field: str, value: Any, quote: str) -> bool:
+    """Does `quote` state `value` for this field? Shared by the gold check and evidence validity."""
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    if field == "publish_date":
+        try:
+            d = dt.date.fromisoformat(str(value))
+        except ValueError:
+            return False
+        nums = _date_numbers(quote)
+        return all(any(_same_number(n, part) for n in nums) for part in (d.year, d.month, d.day))
+    if field == "scope":
+        # region/organ is a reading of the clause, never printed as such.
+        return value in ("region", "organ") and bool(quote.strip())
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return states_value(quote, value)
+    if isinstance(value, str):
+        needle = normalise(value)
+        return bool(needle) and needle in normalise(quote)
+    return False
+
+
+def gold_quote_ok(text: str, field: str, gv: GoldValue | None) -> bool:
+    """The gold quote occurs in `text` (white space / NFKC ignored) and states the gold value."""
+    if gv is None or field in DERIVED_FIELDS or field in TABLE_FIELDS:
+        return True  # nothing stated, or no quote required by FORMAT.md
+    if not gv.quote or locate(text, gv.quote) is None:
+        return False
+    if field in SUMMED_FIELDS and isinstance(gv.value, (int, float)):
+        return True  # one row of the sum is an allowed quote
+    return quote_states(field, gv.value, gv.quote)
+
+
+def gold_quote_problems(text: str, gold: GoldFile) -> list[str]:
+    """Human-readable reasons for every failing quote of one gold file (fields and list items)."""
+    out: list[str] = []
+    for field, gv in gold.fields.items():
+        if gold_quote_ok(text, field, gv):
+            continue
+        assert gv is not None
+        if not gv.quote:
+            why = "no quote"
+        elif locate(text, gv.quote) is None:
+            why = "quote not found in the document"
+        else:
+            why = f"quote does not state the value {gv.value!r}"
+        out.append(f"{field}: {why}: {gv.quote!r}")
+    for name in ("problems", "improvements"):
+        for item in getattr(gold, name) or []:
+            if locate(text, item.quote) is None:
+                out.append(f"{name}: quote not found in the document: {item.quote!r}")
+    return out

@@ -1,0 +1,291 @@
+"""Read .txt / .html / .docx / .pdf into a Document whose `text` every offset points into.
+
+Tables become one line per row, cells joined as `| a | b |`, so that one table parser serves
+every format. Errors are IngestError with a reason a user can act on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from pathlib import Path
+
+from .schema import Document
+
+TEXT_SUFFIXES = {".txt", ".text", ".md", ".csv", ""}
+HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
+SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | {".docx", ".pdf"}
+
+
+class IngestError(Exception):
+    """The file cannot be read as a report; the message says why."""
+
+
+def read_document(path: str | Path) -> Document:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise IngestError("no such file") from None
+    except IsADirectoryError:
+        raise IngestError("is a directory") from None
+    except OSError as exc:
+        raise IngestError(f"cannot read: {exc.strerror or exc}") from None
+    return parse_bytes(data, str(path))
+
+
+def parse_bytes(data: bytes, source: str) -> Document:
+    if not data.strip():
+        raise IngestError("empty file")
+    suffix = Path(source).suffix.lower()
+    sha = hashlib.sha256(data).hexdigest()
+    encoding: str | None = None
+    if suffix == ".pdf" or data.startswith(b"%PDF-"):
+        fmt, text = "pdf", pdf_to_text(data)
+    elif suffix == ".docx" or (data.startswith(b"PK\x03\x04") and b"word/" in data[:4096]):
+        fmt, text = "docx", docx_to_text(data)
+    else:
+        raw, encoding = decode(data)
+        if suffix in HTML_SUFFIXES or _looks_like_html(raw):
+            fmt, text = "html", html_to_text(raw)
+        else:
+            fmt, text = "txt", raw
+    if not text.strip():
+        raise IngestError(f"no text found in this {fmt} file")
+    return Document(source=source, text=text, sha256=sha, format=fmt, encoding=encoding)
+
+
+# ---------------------------------------------------------------- encodings
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """UTF-8 (BOM or not), UTF-16 with BOM, then GB18030; never a lossy guess."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return _strict(data[3:], "utf-8"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _strict(data, "utf-16"), "utf-16"
+    if b"\x00" in data[:8192]:
+        raise IngestError("binary file (NUL bytes), not a text report")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise IngestError("not valid UTF-8 or GB18030 text (binary or unknown encoding)") from None
+    # GB18030 decodes almost any byte string; insist that the result reads as Chinese text.
+    if _cjk_share(text) < 0.2:
+        raise IngestError("binary file or unknown encoding (decoded text is not Chinese)")
+    return text, "gb18030"
+
+
+def _strict(data: bytes, enc: str) -> str:
+    try:
+        return data.decode(enc)
+    except UnicodeDecodeError as exc:
+        raise IngestError(f"invalid {enc} at byte {exc.start}") from None
+
+
+def _cjk_share(text: str) -> float:
+    sample = [c for c in text[:20000] if not c.isspace() and not c.isascii()]
+    if not sample:
+        return 1.0 if text.isascii() else 0.0
+    cjk = sum(1 for c in sample if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef")
+    return cjk / len(sample)
+
+
+# ---------------------------------------------------------------- tables as rows
+
+
+def row_line(cells: list[str | None]) -> str:
+    cleaned = [re.sub(r"\s*\n\s*", "", c or "").strip() for c in cells]
+    return "| " + " | ".join(cleaned) + " |"
+
+
+# ---------------------------------------------------------------- HTML
+
+_CHROME = re.compile(
+    r"nav|menu|footer|header|breadcrumb|crumb|share|sidebar|toolbar|copyright|banner|search|login|"
+    r"top-?bar|bottom|related|xgxx|link",
+    re.I,
+)
+_BLOCK = {
+    "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "tr",
+    "table", "blockquote", "pre", "ul", "ol", "dd", "dt", "center",
+}
+
+
+def _looks_like_html(raw: str) -> bool:
+    head = raw[:2048].lower()
+    return "<html" in head or "<!doctype html" in head or ("<body" in head and "</" in raw)
+
+
+def html_to_text(raw: str) -> str:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(raw, "lxml")
+    for tag in soup(["script", "style", "noscript", "iframe", "nav", "header", "footer", "aside", "form"]):
+        tag.decompose()
+    for tag in soup.find_all(True):
+        if tag.decomposed or tag.name in {"html", "body", "table", "tr", "td", "th", "tbody"}:
+            continue
+        marks = " ".join([*(tag.get("class") or []), tag.get("id") or ""])
+        if marks.strip() and _CHROME.search(marks):
+            tag.decompose()
+    root = soup.body or soup
+    lines: list[str] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        line = re.sub(r"[ \t\u3000\xa0]+", " ", "".join(buf)).strip()
+        if line:
+            lines.append(line)
+        buf.clear()
+
+    def walk(node) -> None:  # type: ignore[no-untyped-def]
+        from bs4 import NavigableString, Tag
+
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                if type(child).__name__ in {"Comment", "Doctype", "Declaration", "ProcessingInstruction"}:
+                    continue
+                buf.append(str(child).replace("\n", " "))
+            elif isinstance(child, Tag):
+                if child.name == "table":
+                    flush()
+                    for tr in child.find_all("tr"):
+                        cells = [c.get_text(" ", strip=True) for c in tr.find_all(["td", "th"], recursive=False)]
+                        if any(cells):
+                            lines.append(row_line(cells))
+                elif child.name in _BLOCK:
+                    flush()
+                    walk(child)
+                    flush()
+                else:
+                    walk(child)
+
+    walk(root)
+    flush()
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- DOCX
+
+
+def docx_to_text(data: bytes) -> str:
+    try:
+        import docx
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+    except ImportError:  # pragma: no cover - a declared dependency
+        raise IngestError("reading .docx needs python-docx (pip install python-docx)") from None
+    try:
+        d = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises several kinds for a damaged package
+        raise IngestError(f"not a readable .docx ({type(exc).__name__})") from None
+    lines: list[str] = []
+    body = d.element.body
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            text = Paragraph(child, d).text.strip()
+            if text:
+                lines.append(text)
+        elif tag == "tbl":
+            for row in Table(child, d).rows:
+                seen: set[int] = set()
+                cells: list[str] = []
+                for cell in row.cells:
+                    # A horizontally merged cell repeats the same <w:tc>; print it once.
+                    if id(cell._tc) in seen:
+                        continue
+                    seen.add(id(cell._tc))
+                    cells.append(cell.text)
+                if any(c.strip() for c in cells):
+                    lines.append(row_line(cells))
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- PDF
+
+_PAGE_NO = re.compile(r"^[-—–\s]*\d{1,3}[-—–\s]*$|^第\s*\d+\s*页")
+_HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[)）]|\d+[、.．](?!\d))")
+_SENTENCE_END = ("。", "：", ":", "；", "！", "？", "」", "》")
+
+
+def pdf_to_text(data: bytes) -> str:
+    try:
+        import pdfplumber
+    except ImportError:  # pragma: no cover - a declared dependency
+        raise IngestError("reading .pdf needs pdfplumber (pip install pdfplumber)") from None
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        pages = list(pdf.pages)
+    except Exception as exc:  # pdfminer raises many kinds for a damaged file
+        raise IngestError(f"not a readable PDF ({type(exc).__name__})") from None
+    blocks: list[tuple[str, str, float, float]] = []
+    with pdf:
+        for page in pages:
+            blocks.extend(_pdf_page_blocks(page))
+    if sum(len(b[1]) for b in blocks) < 20:
+        raise IngestError(
+            f"PDF has no text layer ({len(pages)} page(s) of images?): run OCR first, e.g. ocrmypdf"
+        )
+    return _join_pdf_lines(blocks)
+
+
+def _pdf_page_blocks(page) -> list[tuple[str, str, float, float]]:  # type: ignore[no-untyped-def]
+    """(kind, text, x0, x1) in reading order; kind is "text" or "row"."""
+    tables = [t for t in page.find_tables() if max((len(r.cells) for r in t.rows), default=0) >= 2]
+    items: list[tuple[float, str, str, float, float]] = []
+    for t in tables:
+        for row, cells in zip(t.rows, t.extract()):
+            if any(c and c.strip() for c in cells):
+                items.append((row.bbox[1], "row", row_line(cells), row.bbox[0], row.bbox[2]))
+
+    def outside(obj) -> bool:  # type: ignore[no-untyped-def]
+        if "x0" not in obj or "top" not in obj:
+            return True
+        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(t.bbox[0] <= cx <= t.bbox[2] and t.bbox[1] <= cy <= t.bbox[3] for t in tables)
+
+    rest = page.filter(outside) if tables else page
+    for line in rest.extract_text_lines(keep_blank_chars=False):
+        text = line["text"].strip()
+        if text and not _PAGE_NO.match(text):
+            items.append((line["top"], "text", text, line["x0"], line["x1"]))
+    items.sort(key=lambda it: it[0])
+    return [(kind, text, x0, x1) for _, kind, text, x0, x1 in items]
+
+
+def _join_pdf_lines(blocks: list[tuple[str, str, float, float]]) -> str:
+    """Undo the PDF's line wrapping: a text line that fills the measure and does not end a
+    sentence continues on the next line, unless that one is indented (a new paragraph)."""
+    texts = [b for b in blocks if b[0] == "text"]
+    if not texts:
+        return "\n".join(b[1] for b in blocks) + "\n"
+    left = min(b[2] for b in texts)
+    right = max(b[3] for b in texts)
+    # The width of one CJK character, from the widest lines: they hold the most characters.
+    em = max(((b[3] - b[2]) / max(len(b[1]), 1) for b in texts), default=10.0)
+    out: list[str] = []
+    prev: tuple[str, str, float, float] | None = None
+    for block in blocks:
+        kind, text, x0, _x1 = block
+        joinable = (
+            prev is not None
+            and kind == "text"
+            and prev[0] == "text"
+            and prev[3] >= right - 1.5 * em
+            and x0 <= left + 0.5 * em
+            and not out[-1].endswith(_SENTENCE_END)
+            and not _HEADING_START.match(text)
+        )
+        if joinable:
+            out[-1] += text
+        else:
+            out.append(text)
+        prev = block
+    return "\n".join(out) + "\n"

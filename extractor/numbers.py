@@ -1,0 +1,101 @@
+"""Numbers as reports write them: 34596, 3,119, 1.8万, 三百余, 两, 零. Pure functions."""
+
+from __future__ import annotations
+
+import re
+
+from .align import normalise
+
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+CN_BIG = {"万": 10_000, "亿": 100_000_000}
+CN_NUM_CHARS = "零〇一二两三四五六七八九十百千"
+
+# A number as written: Arabic (with thousands separators or a decimal part) or Chinese numerals,
+# optionally scaled by 万/亿.
+NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?(?:万|亿)?|[{CN_NUM_CHARS}]+(?:万|亿)?"
+APPROX_BEFORE = ("超过", "逾", "近", "约", "将近", "大约", "共计约", "达")
+APPROX_AFTER = ("余", "多", "以上", "左右", "余万")
+# Zero stated in words.
+ZERO_WORDS = re.compile(
+    r"未发生|未出现|未收到|未收取|均未收取|没有|无[^\w]?|未有|零|0(?:件|次|起|元|条|个|宗)|为0|未产生|不存在"
+)
+
+
+def parse_cn_int(s: str) -> int | None:
+    """Chinese numerals to int: 三 → 3, 十二 → 12, 二百零五 → 205, 一千二百 → 1200."""
+    if not s or any(c not in CN_DIGITS and c not in CN_UNITS for c in s):
+        return None
+    total, current = 0, None
+    for c in s:
+        if c in CN_DIGITS:
+            if current is not None and current != 0:
+                # Digits written positionally (二〇一八) are not counts.
+                return None
+            current = CN_DIGITS[c]
+        else:
+            unit = CN_UNITS[c]
+            total += (current if current is not None else 1) * unit
+            current = None
+    if current:
+        total += current
+    return total
+
+
+def parse_number(s: str) -> float | int | None:
+    """A written number to int (or float when it has a fractional part after scaling)."""
+    s = normalise(s).replace(",", "")
+    scale = 1
+    if s and s[-1] in CN_BIG:
+        scale = CN_BIG[s[-1]]
+        s = s[:-1]
+    if not s:
+        return None
+    value: float | int | None
+    if re.fullmatch(r"\d+", s):
+        value = int(s)
+    elif re.fullmatch(r"\d+\.\d+", s):
+        value = float(s)
+    else:
+        value = parse_cn_int(s)
+    if value is None:
+        return None
+    value = value * scale
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def is_approximate(before: str, after: str) -> bool:
+    before, after = normalise(before), normalise(after)
+    return before.endswith(APPROX_BEFORE) or after.startswith(APPROX_AFTER)
+
+
+def numbers_in(text: str) -> list[float | int]:
+    """Every number written in `text`, in order (Arabic and Chinese)."""
+    out: list[float | int] = []
+    for m in re.finditer(NUM, normalise(text)):
+        v = parse_number(m.group(0))
+        if v is not None:
+            out.append(v)
+    return out
+
+
+def states_value(quote: str, value: float | int) -> bool:
+    """Does `quote` state `value`? Written as digits, a Chinese numeral, a 万 form, or a zero in
+    words; or, for a quote of several table rows, as the sum of their last cells."""
+    nums = numbers_in(quote)
+    if any(_same(n, value) for n in nums):
+        return True
+    if value == 0 and ZERO_WORDS.search(normalise(quote)):
+        return True
+    lines = [ln for ln in quote.splitlines() if ln.strip()]
+    if len(lines) > 1:
+        lasts = [numbers_in(ln) for ln in lines]
+        if all(lasts) and _same(sum(n[-1] for n in lasts), value):
+            return True
+    return False
+
+
+def _same(a: float | int, b: float | int) -> bool:
+    return abs(float(a) - float(b)) < 1e-6 * max(1.0, abs(float(b)))

@@ -1,0 +1,64 @@
+"""The progress bar on stderr and the batch summary line (documents, calls, tokens, cost)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from .config import Settings
+from .schema import ExtractionResult, Usage
+
+SHOW_BAR_ABOVE = 3  # a bar for more than a few files
+
+
+class BatchReport:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.documents = 0
+        self.failed = 0
+        self.usage = Usage()
+
+    def add(self, result: ExtractionResult) -> None:
+        self.documents += 1
+        self.usage.add(result.usage)
+        if result.error:
+            self.failed += 1
+            print(f"error: {result.error}", file=sys.stderr)
+
+    def cost(self) -> float | None:
+        s = self.settings
+        if s.price_in is None and s.price_out is None:
+            return None
+        return (self.usage.prompt_tokens * (s.price_in or 0) + self.usage.completion_tokens * (s.price_out or 0)) / 1e6
+
+    def summary_line(self) -> str:
+        u = self.usage
+        line = (
+            f"documents: {self.documents} ({self.failed} failed), model calls: {u.model_calls}, "
+            f"cache hits: {u.cache_hits}, prompt tokens: {u.prompt_tokens}, completion tokens: {u.completion_tokens}"
+        )
+        cost = self.cost()
+        return line + (f", cost: {cost:.4f}" if cost is not None else "")
+
+
+@contextmanager
+def progress_callback(total: int, report: BatchReport) -> Iterator[Callable[[ExtractionResult], None]]:
+    if total <= SHOW_BAR_ABOVE:
+        yield report.add
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeRemainingColumn(), console=console, transient=False,
+    ) as bar:
+        task = bar.add_task("extracting", total=total)
+
+        def done(result: ExtractionResult) -> None:
+            report.add(result)
+            bar.advance(task)
+
+        yield done

@@ -1,0 +1,411 @@
+"""Rules backend: the report's own sentences and tables → Claims. No model, no network.
+
+Every pattern runs on a normalised view of one section (white space removed, NFKC), and every
+match is mapped back to a verbatim span of Document.text, which becomes the claim's quote.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .align import Compact, compact
+from .claims import Claim
+from .numbers import NUM, is_approximate, parse_number
+from .schema import Document, Section, SectionName
+from .sections import detect_template, find_sections
+from .tables import table_four, table_three, table_three_scalars, table_two
+
+N = f"(?P<n>{NUM})"
+GAP = r"[^。;,:!?]{0,%d}?"
+
+
+def g(n: int) -> str:
+    return GAP % n
+
+
+@dataclass(frozen=True)
+class Rule:
+    field: str
+    sections: tuple[SectionName, ...]
+    patterns: tuple[re.Pattern[str], ...]
+    reject_before: re.Pattern[str] | None = None  # context (≤12 chars) that disqualifies a match
+
+
+def R(field: str, sections: Iterable[SectionName], *patterns: str, reject: str | None = None) -> Rule:
+    return Rule(
+        field,
+        tuple(sections),
+        tuple(re.compile(p.replace("{N}", N)) for p in patterns),
+        re.compile(reject) if reject else None,
+    )
+
+
+PRO: tuple[SectionName, ...] = ("proactive", "overview")
+APP: tuple[SectionName, ...] = ("applications", "overview")
+REM: tuple[SectionName, ...] = ("remedies", "applications", "overview")
+ITEM = r"(?:余|多)?(?:条|件|个|篇|份)"
+
+RULES: tuple[Rule, ...] = (
+    R(
+        "proactive.total",
+        PRO,
+        rf"主动公开(?:各类)?(?:政府|政务)信息(?:共计|共|总计|合计|累计)?{{N}}{ITEM}",
+        rf"(?:共|累计|共计)(?:主动)?公开(?:各类)?(?:政府|政务)信息(?:共计|共)?{{N}}{ITEM}",
+        reject=r"网站|微博|微信|公报|平台|专栏$",
+    ),
+    R(
+        "proactive.website",
+        PRO,
+        rf"网站(?:向社会)?{g(8)}(?:发布|公开|更新)+{g(10)}{{N}}(?:余|多)?条",
+        reject=r"接收|收到|回复|受理",
+    ),
+    R(
+        "proactive.gazette",
+        ("proactive", "overview"),
+        rf"公报(?:[^。;]{{0,12}}?)(?:发布|刊登|刊发|公开)(?:各类)?(?:政务|政府)?(?:信息|文件){{N}}(?:余|多)?(?:条|件|个|篇)",
+    ),
+    R("proactive.weibo", PRO, rf"微博{g(12)}{{N}}(?:余|多)?条", reject=r"接收|收到|回复"),
+    R("proactive.wechat", PRO, rf"微信(?:公众号)?{g(12)}{{N}}(?:余|多)?条", reject=r"接收|收到|回复"),
+    R(
+        "proactive.press_conferences",
+        PRO,
+        r"新闻发布会(?:共|共计)?{N}(?:余|多)?(?:场|次)",
+        r"(?:召开|举办|组织)新闻发布会(?:共|共计)?{N}(?:场|次)",
+    ),
+    R(
+        "proactive.policy_interpretations",
+        PRO,
+        rf"政策解读{g(8)}{{N}}(?:余|多)?(?:条|篇|个|件|期|份)",
+        rf"解读{g(10)}(?:文件|政策){{N}}(?:余|多)?(?:件|份|篇|个)",
+    ),
+    R(
+        "applications.received",
+        APP,
+        rf"(?:受理|收到|办理|接收){g(14)}(?:公开申请|依申请公开|信息申请|申请)(?:共计|共)?{{N}}(?:件|份|条)",
+        r"(?:受理|收到|接收)(?:了)?{N}(?:封|件|份)(?:政府信息)?(?:公开)?(?:依申请公开|申请)",
+    ),
+    R("applications.carried_over", APP, r"上年(?:度)?结转(?:的)?(?:申请)?{N}件"),
+    R("applications.granted", APP, r"(?<![不])(?:同意|予以)公开(?:答复)?(?:的)?{N}件"),
+    R("applications.partially_granted", APP, r"部分公开(?:答复)?(?:的)?{N}件"),
+    R("applications.denied", APP, r"(?:不同意公开|不予公开)(?:答复)?(?:的)?{N}件"),
+    R("applications.unable_to_provide", APP, r"(?:信息不存在|无法提供)(?:答复)?(?:的)?{N}件"),
+    R("applications.not_processed", APP, r"不予处理(?:答复)?(?:的)?{N}件"),
+    R(
+        "applications.other",
+        APP,
+        r"不属于本(?:行政)?机关(?:公开)?(?:范围)?(?:的)?{N}件",
+        r"告知(?:通过)?其他途径(?:获取)?(?:的)?{N}件",
+    ),
+    R("applications.already_public", APP, r"已主动公开(?:范围)?(?:的)?{N}件"),
+    R("applications.total_processed", APP, r"(?:共|累计|共计|全部)办结(?:申请)?{N}件"),
+    R(
+        "applications.carried_forward",
+        APP,
+        r"结转(?:到|至)?下(?:一)?年度?(?:继续)?(?:办理)?{N}件",
+        r"{N}件(?:顺延|结转)(?:到|至)下(?:一)?年度",
+    ),
+    R("reconsideration.total", REM, r"行政复议(?:案件|申请)?(?:共|共计)?{N}(?:件|起|宗|次)"),
+    R("litigation.total", REM, r"行政诉讼(?:案件)?(?:共|共计)?{N}(?:件|起|宗|次)"),
+    R("complaints.total", ("remedies",), r"(?:举报|投诉)(?:共|共计)?{N}(?:件|起|次)"),
+    R(
+        "fees.collected",
+        ("fees", "other", "applications", "overview", "remedies"),
+        r"(?:收取|收费)[^。;]{0,24}?(?:信息处理费|费用|费)(?:共|共计)?{N}元",
+    ),
+)
+
+# A zero stated in words: a negation, then (in the same clause) what did not happen.
+_NEG = r"(?:未发生|未出现|未收到|没有发生|没有|未有|无)"
+ZERO_RULES: tuple[tuple[str, tuple[SectionName, ...], re.Pattern[str]], ...] = (
+    ("reconsideration.total", ("remedies",), re.compile(_NEG + r"[^。;]{0,30}?行政复议")),
+    ("litigation.total", ("remedies",), re.compile(_NEG + r"[^。;]{0,40}?(?:行政)?诉讼")),
+    ("complaints.total", ("remedies",), re.compile(_NEG + r"[^。;]{0,40}?(?:举报|投诉|申诉)")),
+    (
+        "fees.collected",
+        ("fees", "applications", "other"),
+        re.compile(r"(?:均未收取|未收取|没有收取|不收取|免收|未收费|未产生)[^。;]{0,12}?费"),
+    ),
+)
+
+
+# ------------------------------------------------------------------ meta
+
+_ORGAN_END = r"(?:人民政府|政府|机关|办公室|办公厅|委员会|局|厅|市|县|区|州|旗|盟|镇|乡|街道|管委会|中心)"
+_TITLE = re.compile(
+    r"(?P<issuer>[^《》。;,:!?\"]{2,30}?" + _ORGAN_END + r")(?P<year>20\d\d)年度?政府信息公开(?:工作)?(?:年度)?报告"
+)
+_CONTACT = re.compile(r"请与(?P<issuer>[^,。;:()]{2,16}?(?:人民政府|政府))(?:办公室|办公厅|[^,。;]{0,14}?办公室)")
+_YEAR = (
+    re.compile(r"统计(?:时限|期限|时间|期间|区间)?(?:为|是|自|从)?(?P<year>20\d\d)年1月1日"),
+    re.compile(r"(?:数据|统计)[^。]{0,6}?自(?P<year>20\d\d)年1月1日"),
+    re.compile(r"(?P<year>20\d\d)年1月1日(?:起)?(?:至|到)"),
+)
+_DATE_LINE = re.compile(r"^\s*(?P<y>20\d\d)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日\s*$", re.M)
+_CN_DATE_LINE = re.compile(r"^\s*(?P<y>二[〇零○O][一二三四五六七八九〇零○]{2})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日\s*$", re.M)
+_PUBLISHED = re.compile(r"发布(?:时间|日期)\s*[:：]\s*(?P<y>20\d\d)[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})")
+_REGION = re.compile(
+    r"(?:综合|汇总|根据|由)[^。]{0,60}?(?:各县|各区|各乡镇|各乡|县\(区\)|县\(市\)|县市区|区县|市直|市属|各部门|各单位)"
+    r"[^。]{0,60}?(?:编制|汇总|综合|组成)"
+)
+_ORGAN = re.compile(r"机关20\d\d年|本机关(?:20\d\d年)?政府信息公开")
+
+
+def _meta_claims(doc: Document, sections: list[Section]) -> list[Claim]:
+    text = doc.text
+    head_end = sections[1].start if len(sections) > 1 else min(len(text), 1500)
+    head = compact(text[:head_end])
+    claims: list[Claim] = []
+
+    def add(field: str, value: object, view: Compact, m: re.Match[str], group: str | int = 0) -> None:
+        s, e = view.span(m.start(group), m.end(group))
+        claims.append(Claim(field, value, text[s:e], near=s))
+
+    title = _TITLE.search(head.text)
+    if title:
+        add("issuer", title.group("issuer").lstrip("《\"现公布"), head, title, "issuer")
+        add("report_year", int(title.group("year")), head, title, "year")
+    else:
+        contact = _CONTACT.search(head.text)
+        if contact:
+            add("issuer", contact.group("issuer"), head, contact, "issuer")
+    if not title:
+        for pattern in _YEAR:
+            m = pattern.search(head.text)
+            if m:
+                add("report_year", int(m.group("year")), head, m, "year")
+                break
+    claims.extend(_publish_date(text))
+    scope = _REGION.search(head.text)
+    if scope:
+        add("scope", "region", head, scope)
+    else:
+        organ = _ORGAN.search(head.text)
+        if organ:
+            add("scope", "organ", head, organ)
+    return claims
+
+
+def _publish_date(text: str) -> list[Claim]:
+    tail_start = max(0, len(text) - 400)
+    tail = text[tail_start:]
+    for pattern, conv in ((_DATE_LINE, int), (_CN_DATE_LINE, _cn_date_part)):
+        matches = list(pattern.finditer(tail))
+        if matches:
+            m = matches[-1]
+            try:
+                y, mo, d = conv(m.group("y")), conv(m.group("m")), conv(m.group("d"))
+                value = f"{y:04d}-{mo:02d}-{d:02d}"
+            except (TypeError, ValueError):
+                continue
+            quote = m.group(0).strip()
+            start = tail_start + m.start() + m.group(0).index(quote)
+            return [Claim("publish_date", value, quote, near=start)]
+    m = _PUBLISHED.search(text[:3000])
+    if m:
+        value = f"{int(m.group('y')):04d}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"
+        return [Claim("publish_date", value, m.group(0), near=m.start())]
+    return []
+
+
+def _cn_date_part(s: str) -> int:
+    digits = {"〇": 0, "零": 0, "○": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        return (digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0)
+    return int("".join(str(digits[c]) for c in s))
+
+
+# ------------------------------------------------------------------ narrative numbers
+
+
+def _narrative_claims(doc: Document, sections: list[Section]) -> list[Claim]:
+    text = doc.text
+    views: dict[int, Compact] = {}
+
+    def view(i: int) -> Compact:
+        if i not in views:
+            s = sections[i]
+            views[i] = compact(text[s.body_start : s.end], base=s.body_start)
+        return views[i]
+
+    claims: list[Claim] = []
+    for rule in RULES:
+        claim = _first_match(rule, sections, view, text)
+        if claim is not None:
+            claims.append(claim)
+    found = {c.field for c in claims}
+    for field, names, pattern in ZERO_RULES:
+        if field in found:
+            continue
+        for i, s in enumerate(sections):
+            if s.name not in names:
+                continue
+            v = view(i)
+            m = pattern.search(v.text)
+            if m:
+                st, en = v.span(m.start(), m.end())
+                claims.append(Claim(field, 0, text[st:en], near=st))
+                break
+    return claims
+
+
+def _first_match(rule: Rule, sections: list[Section], view, text: str) -> Claim | None:  # type: ignore[no-untyped-def]
+    for name in rule.sections:
+        for i, s in enumerate(sections):
+            if s.name != name:
+                continue
+            v: Compact = view(i)
+            for pattern in rule.patterns:
+                for m in pattern.finditer(v.text):
+                    before = v.text[max(0, m.start() - 12) : m.start()]
+                    if rule.reject_before and rule.reject_before.search(before + v.text[m.start() : m.start("n")]):
+                        continue
+                    after = v.text[m.end("n") : m.end("n") + 3]
+                    if after.startswith("%") or v.text[max(0, m.start("n") - 1) : m.start("n")] == "第":
+                        continue
+                    value = parse_number(m.group("n"))
+                    if value is None:
+                        continue
+                    st, en = v.span(m.start(), m.end())
+                    approx = is_approximate(v.text[max(0, m.start("n") - 4) : m.start("n")], after)
+                    return Claim(rule.field, value, text[st:en], near=st, approximate=approx)
+    return None
+
+
+# ------------------------------------------------------------------ problems / improvements
+
+_IMPROVE_MARK = re.compile(
+    r"改进措施|改进情况|下一步|今后|针对(?:以上|上述|存在的?|这些)?问题|(?:20\d\d年|明年)[,，][^。,，]{0,12}?将"
+)
+_ENUM = re.compile(r"(?:^|(?<=[。;；:：\s]))(?:[一二三四五六七八九十]是|[(（][一二三四五六七八九十][)）]|\d[、.．])")
+
+
+_PART_LABEL = re.compile(r"(?:主要问题|存在问题|改进措施|改进情况|工作措施|下一步工作)$")
+
+
+def _list_items(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
+    """(item text, start, end) for each enumerated item in text[lo:hi]."""
+    chunk = text[lo:hi]
+    marks = list(_ENUM.finditer(chunk))
+    items: list[tuple[str, int, int]] = []
+    for i, m in enumerate(marks):
+        stop = marks[i + 1].start() if i + 1 < len(marks) else len(chunk)
+        body_start = m.end()
+        body = chunk[body_start:stop]
+        cut = re.search(r"[。;；\n]", body)
+        item = body[: cut.start()] if cut else body
+        item = item.strip().rstrip("，,、 ").removesuffix("等")
+        # A sub-heading that only names the part (（一）主要问题) is not an item.
+        if _PART_LABEL.search(item) and len(item) < 20:
+            continue
+        if 2 <= len(item) <= 120:
+            s = lo + body_start + (len(body) - len(body.lstrip()))
+            items.append((item, s, s + len(item)))
+    return items
+
+
+def _split_clauses(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
+    """Fallback for problems written as one sentence: 主要是A,B,C / 问题是A;B;C."""
+    chunk = text[lo:hi]
+    m = re.search(r"(?:主要是|主要表现在|问题是|问题主要是|不足是|主要有)[:：]?", chunk)
+    if not m:
+        return []
+    end = chunk.find("。", m.end())
+    end = len(chunk) if end == -1 else end
+    body = chunk[m.end() : end]
+    sep = "；" if "；" in body else (";" if ";" in body else ("，" if "，" in body else ","))
+    out: list[tuple[str, int, int]] = []
+    pos = m.end()
+    for part in body.split(sep):
+        item = part.strip().removesuffix("等方面").removesuffix("等")
+        if len(item) >= 4:
+            s = lo + pos + part.index(item[:1]) if item else lo + pos
+            out.append((item, s, s + len(item)))
+        pos += len(part) + 1
+    return out
+
+
+def _plain_measures(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
+    """Measures written as one sentence joined by ；: the lead clause of each part."""
+    out: list[tuple[str, int, int]] = []
+    pos = lo
+    for part in re.split(r"[；;。]", text[lo:hi]):
+        seg_start = pos
+        pos += len(part) + 1
+        leads = list(_IMPROVE_MARK.finditer(part))
+        lead = leads[-1] if leads else None
+        k = 0
+        if lead:  # skip "针对存在问题，下一步，我市将"
+            k = lead.end()
+            m = re.match(r"[^，,]{0,12}?(?:将|要)", part[k:].lstrip("，,"))
+            k = len(part) - len(part[k:].lstrip("，,")) + (m.end() if m else 0)
+        clause = re.split(r"[，,]", part[k:], maxsplit=1)[0].strip()
+        if 4 <= len(clause) <= 60:
+            s = seg_start + k + part[k:].index(clause)
+            out.append((clause, s, s + len(clause)))
+    return out
+
+
+def _list_claims(doc: Document, sections: list[Section]) -> list[Claim]:
+    text = doc.text
+    claims: list[Claim] = []
+    for s in sections:
+        if s.name != "problems":
+            continue
+        lo, hi = s.body_start, s.end
+        mark = _IMPROVE_MARK.search(text, lo, hi)
+        split = mark.start() if mark else hi
+        # The improvement part starts at the sentence or heading holding the marker.
+        if mark:
+            prev = max(text.rfind("。", lo, split), text.rfind("\n", lo, split), text.rfind(":", lo, split), text.rfind("：", lo, split))
+            split = prev + 1 if prev >= lo else lo
+        problems = _list_items(text, lo, split) or _split_clauses(text, lo, split)
+        improvements = (_list_items(text, split, hi) or _plain_measures(text, split, hi)) if mark else []
+        for field, items in (("problems", problems), ("improvements", improvements)):
+            for k, (item, st, en) in enumerate(items):
+                claims.append(Claim(f"{field}.{k}", item, text[st:en], near=st))
+        break
+    return claims
+
+
+# ------------------------------------------------------------------ the backend
+
+
+def extract_claims(doc: Document, sections: list[Section] | None = None) -> tuple[list[Claim], list[str]]:
+    """All rules claims for one document, and the parsing warnings."""
+    sections = sections if sections is not None else find_sections(doc.text)
+    claims = _meta_claims(doc, sections)
+    year = next((c.value for c in claims if c.field == "report_year"), None)
+    template = detect_template(doc.text, year)
+    if template is not None:
+        claims.append(Claim("template", template, ""))
+    warnings: list[str] = []
+    table_claims: list[Claim] = []
+    if template in ("2019", "2021"):
+        table_claims = _table_claims(doc, sections, template, warnings)
+    claims.extend(table_claims)
+    taken = {c.field for c in table_claims}
+    claims.extend(c for c in _narrative_claims(doc, sections) if c.field not in taken)
+    claims.extend(_list_claims(doc, sections))
+    return claims, warnings
+
+
+def _table_claims(doc: Document, sections: list[Section], template: str, warnings: list[str]) -> list[Claim]:
+    text = doc.text
+
+    def span(*names: SectionName) -> tuple[int, int]:
+        chosen = [s for s in sections if s.name in names]
+        if not chosen:
+            return 0, len(text)
+        return min(s.body_start for s in chosen), max(s.end for s in chosen)
+
+    claims: list[Claim] = []
+    claims.extend(table_two(text, *span("proactive")))
+    rows, row_warnings = table_three(text, *span("applications"), template)
+    warnings.extend(row_warnings)
+    claims.extend(rows)
+    claims.extend(table_three_scalars(text, rows))
+    claims.extend(table_four(text, *span("remedies")))
+    return claims

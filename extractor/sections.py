@@ -1,0 +1,87 @@
+"""Headings → canonical sections; the template family. Pure functions over Document.text."""
+
+from __future__ import annotations
+
+import re
+
+from .schema import Section, SectionName, Template
+
+# A top-level heading: 一、… (also 一. 一． 一, with spaces), alone on its line and short.
+_TOP = re.compile(r"^[ \t\u3000]*([一二三四五六七八九十]{1,3})[ \t\u3000]*[、.．,，][ \t\u3000]*(\S.*?)[ \t\u3000]*$", re.M)
+_MAX_HEADING = 60
+
+# Order matters: the first rule that matches names the section.
+_RULES: tuple[tuple[SectionName, re.Pattern[str]], ...] = (
+    ("problems", re.compile(r"问题|改进|不足|下一步")),
+    ("fees", re.compile(r"收费|减免")),
+    ("remedies", re.compile(r"复议|诉讼|申诉")),
+    ("applications", re.compile(r"依申请|收到和处理|申请公开|申请情况|申请办理")),
+    ("proactive", re.compile(r"主动公开|信息发布|公开发布|发布情况")),
+    ("other", re.compile(r"其他|其它|人大代表|政协|网站抽查|附表|附件")),
+    ("overview", re.compile(r"概述|概况|总体情况|基本情况|工作开展|落实情况|工作情况|开展情况|主要工作")),
+)
+
+
+def canonical_name(heading: str) -> SectionName:
+    for name, pattern in _RULES:
+        if pattern.search(heading):
+            return name
+    return "other"
+
+
+def _is_table_row(line: str) -> bool:
+    # 一、本年新收政府信息公开申请数量 3001 53 0 0 61 4 3119 is a table row, not a heading.
+    return "|" in line or "\t" in line or len(re.findall(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])", line)) >= 3
+
+
+def find_sections(text: str) -> list[Section]:
+    """Split by the report's own top-level headings; the text before the first is the preamble."""
+    heads: list[tuple[int, int, str]] = []
+    for m in _TOP.finditer(text):
+        line = m.group(0)
+        title = m.group(2)
+        if len(title) > _MAX_HEADING or _is_table_row(line):
+            continue
+        # A heading does not run on into a sentence: 一、概述 yes, 一、我市…。…。 no.
+        if title.count("。") > 1 or (title.endswith("。") and len(title) > 30):
+            continue
+        heads.append((m.start(), m.end(), title.strip()))
+    sections: list[Section] = []
+    first = heads[0][0] if heads else len(text)
+    sections.append(Section(name="preamble", heading="", start=0, end=first, body_start=0))
+    for i, (start, end, title) in enumerate(heads):
+        stop = heads[i + 1][0] if i + 1 < len(heads) else len(text)
+        sections.append(
+            Section(name=canonical_name(title), heading=title, start=start, end=stop, body_start=end)
+        )
+    return sections
+
+
+def section_text(text: str, section: Section) -> str:
+    return text[section.body_start : section.end]
+
+
+def sections_named(sections: list[Section], *names: SectionName) -> list[Section]:
+    return [s for s in sections if s.name in names]
+
+
+_T2021 = re.compile(r"本年制发件数|本年废止件数|现行有效件数|逾期不补正|逾期未按收费通知|本年收费金额")
+_T2019 = re.compile(r"本年新制作数量|本年新公开数量|对外公开总数量|上一年项目数量|本年增/减|本年增减")
+_TEMPLATE_HEADS = re.compile(r"收到和处理政府信息公开申请情况|政府信息公开行政复议、?行政诉讼情况|主动公开政府信息情况")
+
+
+def detect_template(text: str, report_year: int | None) -> Template | None:
+    """2008 / 2019 / 2021 family: table wording first (it is unambiguous), then the year."""
+    if _T2021.search(text):
+        return "2021"
+    if _T2019.search(text):
+        return "2019"
+    if report_year is not None:
+        if report_year >= 2021:
+            return "2021"
+        if report_year >= 2019:
+            return "2019"
+        return "2008"
+    if len(_TEMPLATE_HEADS.findall(text)) >= 2:
+        return "2019"
+    return None
