@@ -36,10 +36,10 @@ def _table_three(table: dict[str, dict[str, int | None]]) -> list[str]:
             out.append(f"check: table 三 row {TABLE_ROWS[key]}: 总计 {total} ≠ sum of applicant columns {sum(cells)}")  # type: ignore[arg-type]
     rows_present = [k for k in _OUTCOME_ROWS if k in table]
     # In a 2021 table the three 其他处理 sub-rows replace the single 其他处理 row.
-    if "other" in table:
-        rows_present = [k for k in rows_present if not k.startswith("other_")]
+    if any(k.startswith("other_") for k in table):
+        rows_present = [k for k in rows_present if k != "other"]
     for col in TABLE_COLUMNS:
-        def cell(k: str) -> int | None:
+        def cell(k: str, col: str = col) -> int | None:
             return table.get(k, {}).get(col)
 
         total_row = cell("total_processed")

@@ -23,6 +23,7 @@ class Settings(BaseModel):
     cache_dir: Path = default_cache_dir()
     use_cache: bool = True
     concurrency: int = 2
+    mode: str = "auto"  # instructor mode: auto, json, tools, json_schema, md_json
     temperature: float = 0.0
     max_tokens: int = 512
     timeout: float = 120.0
@@ -38,6 +39,7 @@ class Settings(BaseModel):
         given.setdefault("base_url", os.environ.get("OPENAI_BASE_URL") or None)
         given.setdefault("api_key", os.environ.get("OPENAI_API_KEY") or None)
         given.setdefault("model", os.environ.get("EXTRACTOR_MODEL") or None)
+        given.setdefault("mode", os.environ.get("EXTRACTOR_MODE") or None)
         return cls(**{k: v for k, v in given.items() if v is not None})
 
     @property

@@ -137,6 +137,20 @@ def _same_number(a: float | int, b: float | int) -> bool:
     return abs(float(a) - float(b)) < 1e-6 * max(1.0, abs(float(b)))
 
 
+def _cell_numbers(line: str) -> list[int | float]:
+    """Numbers per white-space-separated cell: numbers_in normalises white space away, which
+    glues a flattened table row (`35\t5\t0\t43`) into one number."""
+    return [n for tok in line.split() for n in numbers_in(tok)]
+
+
+def _states_in_cells(quote: str, value: int | float) -> bool:
+    if any(_same_number(n, value) for n in _cell_numbers(quote)):
+        return True
+    # Several rows quoted for a summed value: the last cell of each row is its 总计.
+    lasts = [_cell_numbers(ln) for ln in quote.splitlines() if ln.strip()]
+    return len(lasts) > 1 and all(lasts) and _same_number(sum(n[-1] for n in lasts), value)
+
+
 def quote_states(field: str, value: Any, quote: str) -> bool:
     """Does `quote` state `value` for this field? Shared by the gold check and evidence validity."""
     if isinstance(value, dt.date):
@@ -154,7 +168,7 @@ def quote_states(field: str, value: Any, quote: str) -> bool:
     if isinstance(value, bool):
         return False
     if isinstance(value, (int, float)):
-        return states_value(quote, value)
+        return states_value(quote, value) or _states_in_cells(quote, value)
     if isinstance(value, str):
         needle = normalise(value)
         return bool(needle) and needle in normalise(quote)

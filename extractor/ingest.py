@@ -241,7 +241,7 @@ def _pdf_page_blocks(page) -> list[tuple[str, str, float, float]]:  # type: igno
     tables = [t for t in page.find_tables() if max((len(r.cells) for r in t.rows), default=0) >= 2]
     items: list[tuple[float, str, str, float, float]] = []
     for t in tables:
-        for row, cells in zip(t.rows, t.extract()):
+        for row, cells in zip(t.rows, t.extract(), strict=False):
             if any(c and c.strip() for c in cells):
                 items.append((row.bbox[1], "row", row_line(cells), row.bbox[0], row.bbox[2]))
 

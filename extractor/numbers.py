@@ -74,10 +74,13 @@ def is_approximate(before: str, after: str) -> bool:
 def numbers_in(text: str) -> list[float | int]:
     """Every number written in `text`, in order (Arabic and Chinese)."""
     out: list[float | int] = []
-    for m in re.finditer(NUM, normalise(text)):
-        v = parse_number(m.group(0))
-        if v is not None:
-            out.append(v)
+    # White space between two digits separates cells ("35\t5\t0"), so split there before the
+    # normalised view (which drops white space) can glue them together.
+    for part in re.split(r"(?<=\d)\s+(?=\d)", text):
+        for m in re.finditer(NUM, normalise(part)):
+            v = parse_number(m.group(0))
+            if v is not None:
+                out.append(v)
     return out
 
 

@@ -101,7 +101,20 @@ def resolve_backend(settings: Settings) -> tuple[str, str]:
 def run_batch(
     paths: list[str], backend: str, settings: Settings, on_done: Callable[[ExtractionResult], None] | None = None
 ) -> Iterator[ExtractionResult]:
-    """Results in input order; `concurrency` documents at a time."""
+    """Results in input order; `concurrency` documents at a time. A model backend gets its
+    endpoint here: the configured one, or the bundled model served for the batch's duration."""
+    if backend in ("llm", "hybrid"):
+        from .llm import endpoint
+
+        with endpoint(settings) as live:
+            yield from _run(paths, backend, live, on_done)
+    else:
+        yield from _run(paths, backend, settings, on_done)
+
+
+def _run(
+    paths: list[str], backend: str, settings: Settings, on_done: Callable[[ExtractionResult], None] | None
+) -> Iterator[ExtractionResult]:
     workers = max(1, settings.concurrency if backend != "rules" else 1)
     if workers == 1:
         for p in paths:

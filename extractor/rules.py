@@ -10,14 +10,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .align import Compact, compact
+from .align import Compact, compact, normalise
 from .claims import Claim
 from .numbers import NUM, is_approximate, parse_number
 from .schema import Document, Section, SectionName
 from .sections import detect_template, find_sections
 from .tables import table_four, table_three, table_three_scalars, table_two
 
-N = f"(?P<n>{NUM})"
+N = f"(?:超过|逾|近|约|达)?(?P<n>{NUM})"
 GAP = r"[^。;,:!?]{0,%d}?"
 
 
@@ -64,7 +64,7 @@ RULES: tuple[Rule, ...] = (
     R(
         "proactive.gazette",
         ("proactive", "overview"),
-        rf"公报(?:[^。;]{{0,12}}?)(?:发布|刊登|刊发|公开)(?:各类)?(?:政务|政府)?(?:信息|文件){{N}}(?:余|多)?(?:条|件|个|篇)",
+        r"公报(?:[^。;]{0,12}?)(?:发布|刊登|刊发|公开)(?:各类)?(?:政务|政府)?(?:信息|文件){N}(?:余|多)?(?:条|件|个|篇)",
     ),
     R("proactive.weibo", PRO, rf"微博{g(12)}{{N}}(?:余|多)?条", reject=r"接收|收到|回复"),
     R("proactive.wechat", PRO, rf"微信(?:公众号)?{g(12)}{{N}}(?:余|多)?条", reject=r"接收|收到|回复"),
@@ -164,7 +164,14 @@ def _meta_claims(doc: Document, sections: list[Section]) -> list[Claim]:
 
     title = _TITLE.search(head.text)
     if title:
-        add("issuer", title.group("issuer").lstrip("《\"现公布"), head, title, "issuer")
+        # The normalised view has no line breaks: a label on the line before the name
+        # (测试文档\n某市人民政府…) must not become part of the issuer.
+        s0, e0 = head.span(title.start("issuer"), title.end("issuer"))
+        cut = max(text.rfind(ch, s0, e0) for ch in ("\n", " ", "\t", "\u3000"))
+        s0 = cut + 1 if cut >= s0 else s0
+        name = normalise(text[s0:e0]).lstrip("《\"现公布")
+        s0 = text.index(name[0], s0) if name and name[0] in text[s0:e0] else s0
+        claims.append(Claim("issuer", name, text[s0:e0], near=s0))
         add("report_year", int(title.group("year")), head, title, "year")
     else:
         contact = _CONTACT.search(head.text)
@@ -270,6 +277,8 @@ def _first_match(rule: Rule, sections: list[Section], view, text: str) -> Claim 
                         continue
                     st, en = v.span(m.start(), m.end())
                     approx = is_approximate(v.text[max(0, m.start("n") - 4) : m.start("n")], after)
+                    # 1.8万条 is a rounded figure; money in 万元 is exact enough to be a value.
+                    approx = approx or (re.search(r"[万亿]$", m.group("n")) is not None and not rule.field.startswith("fees."))
                     return Claim(rule.field, value, text[st:en], near=st, approximate=approx)
     return None
 

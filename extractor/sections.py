@@ -31,7 +31,7 @@ def canonical_name(heading: str) -> SectionName:
 
 def _is_table_row(line: str) -> bool:
     # 一、本年新收政府信息公开申请数量 3001 53 0 0 61 4 3119 is a table row, not a heading.
-    return "|" in line or "\t" in line or len(re.findall(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])", line)) >= 3
+    return "|" in line or "\t" in line.strip() or len(re.findall(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])", line)) >= 3
 
 
 def find_sections(text: str) -> list[Section]:
@@ -82,6 +82,7 @@ def detect_template(text: str, report_year: int | None) -> Template | None:
         if report_year >= 2019:
             return "2019"
         return "2008"
-    if len(_TEMPLATE_HEADS.findall(text)) >= 2:
+    # Distinct headings: a 2008 preamble may list a part's name that its heading repeats.
+    if len(set(_TEMPLATE_HEADS.findall(text))) >= 2:
         return "2019"
     return None

@@ -116,8 +116,10 @@ def _row_key(label: str, in_other_group: bool, template: str | None) -> str | No
         if pattern.search(label):
             return key
     bare = re.sub(r"^[\d\s.、（）()一二三四五六七]+", "", label)
-    if _GROUP_OTHER.search(label):
-        return "other"
+    group = _GROUP_OTHER.search(label)
+    if group:
+        # "（六）其他处理 | 3、其他" (merged group cell repeated) is the 2021 sub-row, not the 2019 row.
+        return "other_other" if "其他" in label[group.end() :] else "other"
     if in_other_group and bare.startswith("其他"):
         return "other_other"
     return None
@@ -153,7 +155,7 @@ def table_three(text: str, lo: int, hi: int, template: str | None) -> tuple[list
             warnings.append(f"table 三 row {TABLE_ROWS[key]}: a cell is not a whole number; row left null")
             seen.add(key)
             continue
-        row_map: dict[str, int | None] = dict(zip(TABLE_COLUMNS, values))  # type: ignore[arg-type]
+        row_map: dict[str, int | None] = dict(zip(TABLE_COLUMNS, values, strict=False))  # type: ignore[arg-type]
         note = None
         if row_map["total"] is None and all(row_map[c] is not None for c in TABLE_COLUMNS[:-1]):
             row_map["total"] = sum(row_map[c] or 0 for c in TABLE_COLUMNS[:-1])

@@ -1,0 +1,412 @@
+"""The scorer: extraction results against gold files. Pure functions; writers return strings.
+
+Outcomes per field: correct, right_null, hallucination (pred where gold is null), omission (null
+where gold has a value), wrong_value. Null is not zero, so 0 vs null is never correct.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from difflib import SequenceMatcher
+from typing import Any
+
+from pydantic import BaseModel, Field, computed_field
+
+from .align import normalise
+from .gold import SUMMED_FIELDS, GoldFile, quote_states
+from .schema import (
+    DERIVED_FIELDS,
+    FIELD_NAMES,
+    LIST_FIELDS,
+    NUMERIC_FIELDS,
+    TABLE_COLUMNS,
+    TABLE_FIELDS,
+    ExtractionResult,
+    Summary,
+    get_field,
+)
+
+# The 37 fields scored as values (the table by its cells); the two text lists are fuzzy-matched.
+SCORED_FIELDS: tuple[str, ...] = tuple(n for n in FIELD_NAMES if n not in LIST_FIELDS)
+LIST_MATCH_THRESHOLD = 0.6
+OUTCOMES = ("correct", "right_null", "hallucination", "omission", "wrong_value")
+
+
+def _div(num: float, den: float) -> float | None:
+    return None if den == 0 else num / den
+
+
+class FieldScore(BaseModel):
+    """Outcome counts of one field (or all fields together) and the metrics derived from them."""
+
+    correct: int = 0
+    right_null: int = 0
+    hallucination: int = 0
+    omission: int = 0
+    wrong_value: int = 0
+    evidence_valid: int = 0
+    evidence_checked: int = 0  # predicted non-null values
+
+    def add(self, other: FieldScore) -> None:
+        for name in (*OUTCOMES, "evidence_valid", "evidence_checked"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def n(self) -> int:
+        return self.correct + self.right_null + self.hallucination + self.omission + self.wrong_value
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def accuracy(self) -> float | None:
+        return _div(self.correct + self.right_null, self.n)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def precision(self) -> float | None:
+        return _div(self.correct, self.correct + self.wrong_value + self.hallucination)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def recall(self) -> float | None:
+        return _div(self.correct, self.correct + self.wrong_value + self.omission)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def f1(self) -> float | None:
+        p, r = self.precision, self.recall
+        if p is None or r is None:
+            return None
+        return _div(2 * p * r, p + r) if p + r else 0.0
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def hallucination_rate(self) -> float | None:
+        return _div(self.hallucination, self.right_null + self.hallucination)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def omission_rate(self) -> float | None:
+        return _div(self.omission, self.correct + self.wrong_value + self.omission)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def wrong_value_rate(self) -> float | None:
+        return _div(self.wrong_value, self.correct + self.wrong_value)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def evidence_validity(self) -> float | None:
+        return _div(self.evidence_valid, self.evidence_checked)
+
+
+class TableScore(BaseModel):
+    documents: int = 0  # gold documents with a table
+    cells_correct: int = 0
+    cells_total: int = 0
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def accuracy(self) -> float | None:
+        return _div(self.cells_correct, self.cells_total)
+
+
+class ListScore(BaseModel):
+    """Fuzzy item matching of one text list (problems or improvements)."""
+
+    right_null: int = 0
+    hallucination: int = 0
+    omission: int = 0
+    compared: int = 0  # documents where both gold and prediction are lists
+    gold_items: int = 0
+    pred_items: int = 0
+    gold_matched: int = 0
+    pred_matched: int = 0
+    ratio_sum: float = 0.0  # sum over gold items of the best ratio
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def mean_best_ratio(self) -> float | None:
+        return _div(self.ratio_sum, self.gold_items)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def precision(self) -> float | None:
+        return _div(self.pred_matched, self.pred_items)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def recall(self) -> float | None:
+        return _div(self.gold_matched, self.gold_items)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def f1(self) -> float | None:
+        p, r = self.precision, self.recall
+        if p is None or r is None:
+            return None
+        return _div(2 * p * r, p + r) if p + r else 0.0
+
+
+class DocumentRow(BaseModel):
+    document: str
+    source: str
+    backend: str
+    error: str | None = None
+    score: FieldScore = Field(default_factory=FieldScore)
+    table_cells_correct: int = 0
+    table_cells_total: int = 0
+    mistakes: dict[str, str] = Field(default_factory=dict)  # field → outcome, for non-correct fields
+
+
+class EvalReport(BaseModel):
+    backends: list[str]
+    documents_scored: int
+    fields: dict[str, FieldScore]
+    overall: FieldScore
+    table: TableScore
+    lists: dict[str, ListScore]
+    documents: list[DocumentRow]
+    summaries: dict[str, Any] | None = None  # filled by the caller from score_summaries
+
+
+# ---------------------------------------------------------------- value comparison
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _plain(v: Any) -> Any:
+    return v.isoformat() if isinstance(v, dt.date) else v
+
+
+def values_equal(gold: Any, pred: Any) -> bool:
+    """Numbers as numbers; strings normalised, one containing the other (个旧市 ⊂ 个旧市人民政府)."""
+    gold, pred = _plain(gold), _plain(pred)
+    if _is_number(gold) and _is_number(pred):
+        return abs(float(gold) - float(pred)) < 1e-6 * max(1.0, abs(float(gold)))
+    if isinstance(gold, str) and isinstance(pred, str):
+        g, p = normalise(gold), normalise(pred)
+        return bool(g) and bool(p) and (g == p or g in p or p in g)
+    return bool(gold == pred)
+
+
+def _table_cells(gold: dict[str, dict[str, int | None]], pred: Any) -> tuple[int, int]:
+    """(correct, total) over every gold cell; a missing predicted row or cell is None."""
+    pred = pred if isinstance(pred, dict) else {}
+    correct = total = 0
+    for row, gcells in gold.items():
+        prow = pred.get(row) or {}
+        for col in TABLE_COLUMNS:
+            g, p = gcells.get(col), prow.get(col)
+            total += 1
+            correct += (g is None and p is None) or (g is not None and p is not None and values_equal(g, p))
+    return correct, total
+
+
+def classify(field: str, gold: Any, pred: Any) -> str:
+    """One of OUTCOMES. The table is correct only when every gold cell matches."""
+    if gold is None:
+        return "right_null" if pred is None else "hallucination"
+    if pred is None:
+        return "omission"
+    if field in TABLE_FIELDS:
+        ok, total = _table_cells(gold, pred)
+        return "correct" if ok == total else "wrong_value"
+    return "correct" if values_equal(gold, pred) else "wrong_value"
+
+
+def evidence_ok(result: ExtractionResult, field: str, value: Any, text: str) -> bool:
+    """Is the predicted value's evidence a verbatim slice of `text` that states it?"""
+    if field in DERIVED_FIELDS or field in TABLE_FIELDS:
+        return True  # derived / cell-wise: no single quote required by the contract
+    ev = result.evidence.get(field)
+    if ev is None or not (0 <= ev.start <= ev.end <= len(text)) or text[ev.start : ev.end] != ev.quote:
+        return False
+    if field in SUMMED_FIELDS and _is_number(value):
+        # Summed across rows or columns (规章 + 规范性文件, direct + after-reconsideration lawsuits):
+        # the contract has the quote show the rows, not the sum; same leniency as for the gold.
+        return True
+    return quote_states(field, _plain(value), ev.quote)
+
+
+# ---------------------------------------------------------------- lists
+
+
+def _ratio(a: str, b: str) -> float:
+    return SequenceMatcher(None, normalise(a), normalise(b), autojunk=False).ratio()
+
+
+def _gold_item_ratio(gold_text: str, gold_quote: str, pred: str) -> float:
+    # An item may be "a few words to one clause": a prediction equal to the quoted clause is as
+    # right as one equal to the short text.
+    return max(_ratio(gold_text, pred), _ratio(gold_quote, pred))
+
+
+def score_list(gold: GoldFile, field: str, pred: list[str] | None, into: ListScore) -> None:
+    items = getattr(gold, field)
+    pred_items = [p for p in (pred or []) if p and p.strip()]
+    if items is None:
+        if pred_items:
+            into.hallucination += 1
+        else:
+            into.right_null += 1
+        return
+    if pred is None:
+        into.omission += 1
+        return
+    into.compared += 1
+    into.gold_items += len(items)
+    into.pred_items += len(pred_items)
+    grid = [[_gold_item_ratio(g.text, g.quote, p) for p in pred_items] for g in items]
+    for row in grid:
+        best = max(row, default=0.0)
+        into.ratio_sum += best
+        into.gold_matched += best >= LIST_MATCH_THRESHOLD
+    for j in range(len(pred_items)):
+        into.pred_matched += max((row[j] for row in grid), default=0.0) >= LIST_MATCH_THRESHOLD
+
+
+# ---------------------------------------------------------------- scoring
+
+
+def score(pairs: list[tuple[GoldFile, ExtractionResult, str]], fields: list[str] | None = None) -> EvalReport:
+    """Score (gold, result, document text) triples; `fields` limits scoring to those dotted names."""
+    wanted = list(FIELD_NAMES) if fields is None else list(fields)
+    unknown = [f for f in wanted if f not in FIELD_NAMES]
+    if unknown:
+        raise ValueError(f"unknown field names: {unknown}")
+    scalar = [f for f in SCORED_FIELDS if f in wanted]
+    lists = [f for f in FIELD_NAMES if f in LIST_FIELDS and f in wanted]
+
+    per_field = {f: FieldScore() for f in scalar}
+    overall = FieldScore()
+    table = TableScore()
+    list_scores = {f: ListScore() for f in lists}
+    rows: list[DocumentRow] = []
+    backends: list[str] = []
+
+    for gold, result, text in pairs:
+        if result.backend not in backends:
+            backends.append(result.backend)
+        row = DocumentRow(document=gold.document, source=result.source, backend=result.backend, error=result.error)
+        for f in scalar:
+            g, p = gold.value(f), get_field(result.record, f)
+            outcome = classify(f, g, p)
+            s = FieldScore(**{outcome: 1})
+            if p is not None:
+                s.evidence_checked = 1
+                s.evidence_valid = int(evidence_ok(result, f, p, text))
+            per_field[f].add(s)
+            row.score.add(s)
+            if outcome not in ("correct", "right_null"):
+                row.mistakes[f] = outcome
+            if f in TABLE_FIELDS and g is not None:
+                ok, total = _table_cells(g, p)
+                table.documents += 1
+                table.cells_correct += ok
+                table.cells_total += total
+                row.table_cells_correct += ok
+                row.table_cells_total += total
+        for f in lists:
+            score_list(gold, f, get_field(result.record, f), list_scores[f])
+        overall.add(row.score)
+        rows.append(row)
+
+    return EvalReport(
+        backends=backends,
+        documents_scored=len(rows),
+        fields=per_field,
+        overall=overall,
+        table=table,
+        lists=list_scores,
+        documents=rows,
+    )
+
+
+def score_summaries(items: list[tuple[GoldFile, Summary, bool]]) -> dict[str, Any]:
+    """Faithfulness share and coverage of the gold's numeric figures by the summaries' key figures."""
+    faithful = gold_figures = mentioned = kf_total = kf_correct = 0
+    for gold, summary, is_faithful in items:
+        faithful += bool(is_faithful)
+        figures = {k.field: k.value for k in summary.key_figures}
+        kf_total += len(summary.key_figures)
+        for k in summary.key_figures:
+            g = gold.value(k.field) if k.field in gold.fields else None
+            kf_correct += _is_number(g) and values_equal(g, k.value)
+        for f in NUMERIC_FIELDS:
+            g = gold.value(f)
+            if not _is_number(g):
+                continue
+            gold_figures += 1
+            mentioned += f in figures and values_equal(g, figures[f])
+    return {
+        "summaries": len(items),
+        "faithful": faithful,
+        "faithful_share": _div(faithful, len(items)),
+        "gold_figures": gold_figures,
+        "gold_figures_mentioned": mentioned,
+        "gold_figures_mentioned_share": _div(mentioned, gold_figures),
+        "key_figures": kf_total,
+        "key_figures_matching_gold": kf_correct,
+        "key_figures_matching_gold_share": _div(kf_correct, kf_total),
+    }
+
+
+# ---------------------------------------------------------------- writers
+
+
+def _fmt(v: float | int | None) -> str:
+    if v is None:
+        return "–"
+    return str(v) if isinstance(v, int) else f"{v:.3f}"
+
+
+def _line(*cells: str) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+RATE_METRICS = ("accuracy", "precision", "recall", "f1", "hallucination_rate", "omission_rate")
+RATE_METRICS += ("wrong_value_rate", "evidence_validity")
+
+
+def to_markdown(reports: dict[str, EvalReport]) -> str:
+    """Side-by-side comparison of backends: per field, overall, table cells, lists, summaries."""
+    names = list(reports)
+    sep = "|---|" + "---|" * len(names)
+    out = ["# Evaluation", "", "## Per field", "", _line("field", *(f"{n}: F1 / acc / halluc." for n in names)), sep]
+    for f in (f for f in FIELD_NAMES if any(f in r.fields for r in reports.values())):
+        scores = [reports[n].fields.get(f) for n in names]
+        cells = ["" if s is None else f"{_fmt(s.f1)} / {_fmt(s.accuracy)} / {s.hallucination}" for s in scores]
+        out.append(_line(f"`{f}`", *cells))
+
+    out += ["", "## Overall", "", _line("metric", *names), sep]
+    out.append(_line("documents", *(str(reports[n].documents_scored) for n in names)))
+    for metric in ("n", *OUTCOMES, *RATE_METRICS):
+        out.append(_line(metric, *(_fmt(getattr(reports[n].overall, metric)) for n in names)))
+
+    out += ["", "## Table 三 cells", "", _line("", *names), sep]
+    tables = [reports[n].table for n in names]
+    out.append(_line("cells correct / total", *(f"{t.cells_correct} / {t.cells_total}" for t in tables)))
+    out.append(_line("cell accuracy", *(_fmt(t.accuracy) for t in tables)))
+
+    list_names = [f for f in FIELD_NAMES if any(f in r.lists for r in reports.values())]
+    if list_names:
+        out += ["", f"## Text lists (match at ratio ≥ {LIST_MATCH_THRESHOLD})", ""]
+        out += [_line("list", "metric", *names), "|---|---|" + "---|" * len(names)]
+        for f in list_names:
+            for metric in ("mean_best_ratio", "precision", "recall", "f1", "hallucination", "omission"):
+                vals = [_fmt(getattr(reports[n].lists[f], metric)) if f in reports[n].lists else "" for n in names]
+                out.append(_line(f, metric, *vals))
+
+    if any(r.summaries for r in reports.values()):
+        out += ["", "## Summaries", "", _line("metric", *names), sep]
+        for metric in ("faithful_share", "gold_figures_mentioned_share", "key_figures_matching_gold_share"):
+            out.append(_line(metric, *(_fmt((reports[n].summaries or {}).get(metric)) for n in names)))
+    return "\n".join(out) + "\n"
+
+
+def to_json(reports: dict[str, EvalReport]) -> str:
+    return json.dumps({n: r.model_dump(mode="json") for n, r in reports.items()}, ensure_ascii=False, indent=2)

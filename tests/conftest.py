@@ -1,0 +1,50 @@
+"""Shared paths and a per-session cache of rules-backend results (each document is extracted once)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from extractor.config import Settings
+from extractor.pipeline import extract_document
+from extractor.schema import ExtractionResult
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+GOLD_DIR = ROOT / "eval" / "gold"
+TEMPLATES = ROOT / "tests" / "fixtures" / "templates"
+FIXTURES = ROOT / "tests" / "fixtures"
+HUAIAN_PDF = EXAMPLES / "huaian_2024_report.pdf"
+
+
+def gold_files() -> list[Path]:
+    return sorted(GOLD_DIR.glob("*.json"))
+
+
+def load_gold(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def find_ws_insensitive(text: str, quote: str) -> tuple[int, int] | None:
+    """(start, end) of `quote` in `text`, white space ignored (how gold quotes are compared)."""
+    chars = [re.escape(c) for c in quote if not c.isspace()]
+    if not chars:
+        return None
+    m = re.search(r"\s*".join(chars), text)
+    return (m.start(), m.end()) if m else None
+
+
+_CACHE: dict[str, ExtractionResult] = {}
+
+
+def rules_result(path: str | Path) -> ExtractionResult:
+    """The rules backend's result for a document, as the pipeline gives it (cached per session).
+
+    Documents are addressed relative to the repository root, as the gold files name them."""
+    p = Path(path)
+    key = str(p.relative_to(ROOT)) if p.is_absolute() else str(p)
+    if key not in _CACHE:
+        _CACHE[key] = extract_document(str(ROOT / key), "rules", Settings())
+    return _CACHE[key]
