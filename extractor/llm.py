@@ -21,7 +21,6 @@ from .align import locate, normalise
 from .cache import ResponseCache, cache_key, schema_hash
 from .claims import Claim
 from .config import Settings
-from .numbers import states_value
 from .prompts import load_prompt
 from .rules import extract_claims
 from .schema import Document, Section, SectionName, Usage
@@ -29,9 +28,10 @@ from .schema import Document, Section, SectionName, Usage
 # instructor logs every failed attempt at ERROR; our warnings already say what failed, once.
 logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
-CHUNK_CHARS = 700  # ~450 tokens of Chinese: fast on a 0.5B model, and room for the answer
+CHUNK_CHARS = 700
+PIECE_CHARS = 320  # ~250 tokens of Chinese: fast and accurate on a 0.5B model
 CHUNK_OVERLAP = 120
-MAX_CHUNKS_PER_TASK = 4  # a long overview is skimmed where the keywords are, not read whole
+MAX_CHUNKS_PER_TASK = 3  # a long overview is skimmed where the keywords are, not read whole
 
 
 class ModelCallError(RuntimeError):
@@ -43,7 +43,7 @@ class ModelCallError(RuntimeError):
 
 class Item(BaseModel):
     text: str = Field(description="简短的一条，照原文用词")
-    quote: str = Field(description="逐字复制的原文句子")
+    quote: str | None = Field(default=None, description="逐字复制的原文句子")
 
 
 def _pairs(answer: BaseModel) -> list[tuple[str, Any, str | None]]:
@@ -52,8 +52,49 @@ def _pairs(answer: BaseModel) -> list[tuple[str, Any, str | None]]:
     return [(k, v, data.get(f"{k}_quote")) for k, v in data.items() if not k.endswith("_quote") and not isinstance(v, list)]
 
 
+# What a clause must mention to be evidence for a field: a number next to the wrong subject
+# (23239 条 of 网站 offered as 公报) is not evidence for it.
+SUBJECT: dict[str, re.Pattern[str]] = {
+    "total": re.compile(r"主动公开"), "website": re.compile(r"网站"), "gazette": re.compile(r"公报"),
+    "weibo": re.compile(r"微博"), "wechat": re.compile(r"微信"), "press_conferences": re.compile(r"发布会"),
+    "policy_interpretations": re.compile(r"解读"), "received": re.compile(r"申请|受理|收到"),
+    "carried_over": re.compile(r"上年"), "total_processed": re.compile(r"办结|答复|总计"),
+    "carried_forward": re.compile(r"下年|结转"), "granted": re.compile(r"(?<!不)(?:同意|予以)公开"),
+    "partially_granted": re.compile(r"部分公开"), "denied": re.compile(r"不予公开|不同意公开"),
+    "already_public": re.compile(r"已主动公开"), "reconsideration": re.compile(r"复议"),
+    "litigation": re.compile(r"诉讼"), "complaints": re.compile(r"举报|投诉|申诉"),
+    "collected": re.compile(r"费"), "issuer": re.compile(r"."), "report_year": re.compile(r"年"),
+    "publish_date": re.compile(r"日|-"),
+}
+_CLAUSE = re.compile(r"[^,，;；。\n:：]+")
+
+
+def ground(chunk: str, name: str, value: Any, quote: str | None) -> str | None:
+    """A verbatim quote from `chunk` that states `value` and mentions the field's subject: the
+    model's own quote when it qualifies, else the clause of the chunk that does; None if none."""
+    from .verify import value_stated
+
+    subject = SUBJECT.get(name, re.compile(r"."))
+    field = FIELD_OF.get(name, name)
+
+    def ok(q: str) -> bool:
+        try:
+            return value_stated(Claim(field, value, q), q) and bool(subject.search(q))
+        except (TypeError, ValueError):  # e.g. a date the model wrote in no ISO form
+            return False
+
+    if quote and locate(chunk, quote) is not None and ok(quote):
+        return quote
+    for m in _CLAUSE.finditer(chunk):
+        clause = m.group(0).strip()
+        if clause and ok(clause):
+            return clause
+    return None
+
+
 def _grounded(self: BaseModel, info: ValidationInfo) -> BaseModel:
-    """Quotes must be in the section and state their values: first failure → re-ask; second → null."""
+    """Each value needs a quote from the section that states it: the model's, or a clause we find.
+    First failure → re-ask with the reasons; second → the field is nulled and named."""
     ctx = info.context or {}
     chunk = ctx.get("chunk")
     if chunk is None:
@@ -62,23 +103,25 @@ def _grounded(self: BaseModel, info: ValidationInfo) -> BaseModel:
     for name, value, quote in _pairs(self):
         if value is None:
             continue
-        if not quote or locate(chunk, quote) is None:
-            bad[name] = f"{name}: quote {quote!r} is not in the text"
-        elif isinstance(value, (int, float)) and not states_value(quote, value):
-            bad[name] = f"{name}: quote {quote!r} does not contain the value {value}"
-        elif isinstance(value, str) and name == "issuer" and normalise(value) not in normalise(quote):
-            bad[name] = f"{name}: quote {quote!r} does not contain {value!r}"
+        found = ground(chunk, name, value, quote)
+        if found is None:
+            bad[name] = f"{name}: {value!r} is not stated in the text next to its subject"
+        else:
+            setattr(self, f"{name}_quote", found)
     bad_items: list[tuple[str, int]] = []
     for name in ("problems", "improvements"):
         for i, it in enumerate(getattr(self, name, None) or []):
-            if locate(chunk, it.quote) is None or normalise(it.text) not in normalise(it.quote):
-                bad[f"{name}[{i}]"] = f"{name}: item {it.text[:20]!r} is not in a verbatim quote"
+            quote = it.quote if it.quote and locate(chunk, it.quote) is not None else None
+            if quote is None and locate(chunk, it.text) is not None:
+                it.quote = it.text  # the item is itself verbatim
+            elif quote is None or normalise(it.text) not in normalise(quote):
+                bad[f"{name}[{i}]"] = f"{name}: item {it.text[:20]!r} is not verbatim text"
                 bad_items.append((name, i))
     if not bad:
         return self
     if ctx.get("strikes", 0) == 0:
         ctx["strikes"] = 1
-        raise ValueError("; ".join(bad.values()) + ". Copy quotes verbatim from the text, or answer null.")
+        raise ValueError("; ".join(bad.values()) + ". Answer only numbers written in the text, or null.")
     ctx.setdefault("dropped", []).extend(bad.values())
     for name in bad:
         if "[" not in name:
@@ -90,13 +133,29 @@ def _grounded(self: BaseModel, info: ValidationInfo) -> BaseModel:
     return self
 
 
+_JSON_TYPES = {int: "integer", float: "number", str: "string"}
+
+
+class FlatAnswer(BaseModel):
+    """A flat answer whose JSON schema is written compactly: instructor's JSON mode pastes the
+    schema into the prompt, and on a small local model every prompt token costs time."""
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:  # type: ignore[override]
+        props: dict[str, Any] = {}
+        for name, info in cls.model_fields.items():
+            base = next((t for t in getattr(info.annotation, "__args__", ()) if t is not type(None)), str)
+            props[name] = {"type": [_JSON_TYPES.get(base, "string"), "null"]}
+        return {"type": "object", "properties": props, "required": list(props)}
+
+
 def answer_model(name: str, fields: dict[str, type]) -> type[BaseModel]:
     spec: dict[str, Any] = {}
     for f, typ in fields.items():
         spec[f] = (typ | None, None)
         spec[f"{f}_quote"] = (str | None, None)
     return create_model(  # type: ignore[call-overload, no-any-return]
-        name, __validators__={"grounded": model_validator(mode="after")(_grounded)}, **spec
+        name, __base__=FlatAnswer, __validators__={"grounded": model_validator(mode="after")(_grounded)}, **spec
     )
 
 
@@ -144,6 +203,7 @@ TASKS: tuple[Task, ...] = (
          ("preamble",), re.compile(r".")),
 )
 
+FIELD_OF: dict[str, str] = {k: v for t in TASKS for k, v in t.fields.items()}
 _TYPES: dict[str, type] = {"issuer": str, "report_year": int, "publish_date": str, "collected": float}
 _MODELS: dict[str, type[BaseModel]] = {
     t.prompt: answer_model(t.prompt.title().replace("_", "") + "Answer", {k: _TYPES.get(k, int) for k in t.fields})
@@ -171,23 +231,49 @@ def chunks(text: str, size: int = CHUNK_CHARS, overlap: int = CHUNK_OVERLAP) -> 
     return out
 
 
+_SENTENCE = re.compile(r"[^。；;\n]+[。；;\n]?")
+
+
+def pieces(text: str, base: int, keep: re.Pattern[str], limit: int = PIECE_CHARS) -> list[tuple[int, str]]:
+    """Sentences of `text` that match `keep` and hold a number (or a zero in words), packed in
+    order into pieces of at most `limit` characters: a small model reads 100–350 tokens fast and
+    well, a whole section slowly and badly."""
+    out: list[tuple[int, str]] = []
+    cur_start, cur_end = -1, -1
+    for m in _SENTENCE.finditer(text):
+        sent = m.group(0)
+        if not (keep.search(sent) and _DIGIT_OR_ZERO.search(sent)):
+            continue
+        start, end = m.start(), m.end()
+        if len(sent) > limit:  # one very long sentence: its own windows
+            for off, w in chunks(sent, size=limit, overlap=60):
+                out.append((base + start + off, w))
+            continue
+        if cur_start >= 0 and end - cur_start <= limit:
+            cur_end = end
+        else:
+            if cur_start >= 0:
+                out.append((base + cur_start, text[cur_start:cur_end]))
+            cur_start, cur_end = start, end
+    if cur_start >= 0:
+        out.append((base + cur_start, text[cur_start:cur_end]))
+    return out
+
+
 def route(doc: Document, sections: list[Section], task: Task) -> list[tuple[int, str]]:
-    """The pieces of the report this prompt should see: its sections (first match wins), cut
-    into windows, keeping those with the task's keywords and a number or a zero in words."""
+    """The pieces of the report this prompt should see: the sentences of its sections (the first
+    section kind that has any wins) that mention the task's subjects and hold a number."""
     if task.prompt == "meta":
-        head = doc.text[: sections[1].start if len(sections) > 1 else 600][:600]
-        tail_start = max(len(head), len(doc.text) - 200)
-        pieces = [(0, head)] + ([(tail_start, doc.text[tail_start:])] if tail_start < len(doc.text) else [])
-        return [p for p in pieces if p[1].strip()]
+        head_end = sections[1].start if len(sections) > 1 else 300
+        head = doc.text[: min(head_end, 300)]
+        tail_start = max(len(head), len(doc.text) - 120)
+        found = [(0, head)] + ([(tail_start, doc.text[tail_start:])] if tail_start < len(doc.text) else [])
+        return [p for p in found if p[1].strip()]
     for name in task.sections:
-        found: list[tuple[int, str]] = []
+        found = []
         for s in sections:
-            if s.name != name:
-                continue
-            body = doc.text[s.body_start : s.end]
-            for off, piece in chunks(body):
-                if piece.strip() and task.keywords.search(piece) and _DIGIT_OR_ZERO.search(piece):
-                    found.append((s.body_start + off, piece))
+            if s.name == name:
+                found.extend(pieces(doc.text[s.body_start : s.end], s.body_start, task.keywords))
         if found:
             return found[:MAX_CHUNKS_PER_TASK]
     return []

@@ -17,9 +17,7 @@ NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?(?:万|亿)?|[{CN_NUM_CHARS}]+(
 APPROX_BEFORE = ("超过", "逾", "近", "约", "将近", "大约", "共计约", "达")
 APPROX_AFTER = ("余", "多", "以上", "左右", "余万")
 # Zero stated in words.
-ZERO_WORDS = re.compile(
-    r"未发生|未出现|未收到|未收取|均未收取|没有|无[^\w]?|未有|零|0(?:件|次|起|元|条|个|宗)|为0|未产生|不存在"
-)
+ZERO_WORDS = re.compile(r"未发生|未出现|未收到|未收取|均未|没有|未有|为零|为0|未产生|无(?=[,，。;；、]|$)")
 
 
 def parse_cn_int(s: str) -> int | None:
