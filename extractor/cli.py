@@ -79,6 +79,80 @@ def extract(
     raise typer.Exit(1 if report.failed else 0)
 
 
+class SummaryFormat(str, Enum):
+    jsonl = "jsonl"
+    md = "md"
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+@app.command()
+def summarize(
+    paths: Paths,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Output file (default: stdout).")] = None,
+    fmt: Annotated[SummaryFormat, typer.Option("--format", "-f", help="jsonl or md.")] = SummaryFormat.jsonl,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the summary: zh or en.")] = Lang.zh,
+    backend: BackendOpt = BackendName.auto,
+    base_url: BaseUrl = None, model: ModelOpt = None, api_key: ApiKey = None,
+    cache_dir: CacheDir = None, no_cache: NoCache = False, concurrency: Concurrency = 2,
+    price_in: PriceIn = None, price_out: PriceOut = None,
+) -> None:
+    """An executive summary per report, written from its verified record."""
+    from .summarize import summarize_batch, write_summaries_jsonl, write_summaries_markdown
+
+    settings = _settings(backend, base_url, model, api_key, cache_dir, no_cache, concurrency, price_in, price_out)
+    chosen, why = resolve_backend(settings)
+    typer.echo(f"backend: {chosen} ({why})", err=True)
+    files = expand_paths(paths)
+    report = BatchReport(settings)
+    with progress_callback(len(files), report) as on_done:
+        outcomes = summarize_batch(files, chosen, settings, lang.value, on_done)
+        writer = write_summaries_markdown if fmt is SummaryFormat.md else write_summaries_jsonl
+        if output is None:
+            writer(outcomes, sys.stdout, lang.value)
+        else:
+            with atomic_writer(output) as fh:
+                writer(outcomes, fh, lang.value)
+    typer.echo(report.summary_line(), err=True)
+    raise typer.Exit(1 if report.failed else 0)
+
+
+@app.command("eval")
+def eval_(
+    gold: Annotated[Path, typer.Option(help="Folder of gold files.")] = Path("eval/gold"),
+    backend: Annotated[Optional[list[BackendName]], typer.Option("--backend", "-b", help="Repeat to compare.")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Folder for eval.json and eval.md.")] = None,
+    fields: Annotated[Optional[str], typer.Option(help="Comma-separated dotted field names to score.")] = None,
+    docs: Annotated[Optional[str], typer.Option(help="Comma-separated parts of gold document paths.")] = None,
+    min_f1: Annotated[Optional[float], typer.Option(help="Exit 1 when any backend's overall F1 is below this.")] = None,
+    base_url: BaseUrl = None, model: ModelOpt = None, api_key: ApiKey = None,
+    cache_dir: CacheDir = None, no_cache: NoCache = False, concurrency: Concurrency = 2,
+) -> None:
+    """Score backends against the hand-labelled gold set, field by field."""
+    from .evalrun import run_eval
+
+    names = [b.value for b in (backend or [BackendName.rules])]
+    settings = _settings(BackendName.rules, base_url, model, api_key, cache_dir, no_cache, concurrency, None, None)
+    try:
+        run = run_eval(gold, names, settings, fields.split(",") if fields else None, docs.split(",") if docs else None)
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(run.markdown)
+    if output is not None:
+        output.mkdir(parents=True, exist_ok=True)
+        (output / "eval.md").write_text(run.markdown, encoding="utf-8")
+        (output / "eval.json").write_text(run.json, encoding="utf-8")
+    if min_f1 is not None:
+        low = {b: r.overall.f1 for b, r in run.reports.items() if (r.overall.f1 or 0.0) < min_f1}
+        if low:
+            typer.echo(f"below --min-f1 {min_f1}: {low}", err=True)
+            raise typer.Exit(1)
+
+
 @app.command()
 def text(path: Annotated[str, typer.Argument(help="One report.")]) -> None:
     """Print the decoded text that evidence offsets point into."""

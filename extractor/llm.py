@@ -29,6 +29,7 @@ from .schema import Document, Section, SectionName, Usage
 logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
 CHUNK_CHARS = 700
+LIST_MAX_TOKENS = 1024  # a list of problems and measures is longer than a few numbers
 PIECE_CHARS = 320  # ~250 tokens of Chinese: fast and accurate on a 0.5B model
 CHUNK_OVERLAP = 120
 MAX_CHUNKS_PER_TASK = 3  # a long overview is skimmed where the keywords are, not read whole
@@ -58,13 +59,17 @@ SUBJECT: dict[str, re.Pattern[str]] = {
     "total": re.compile(r"主动公开"), "website": re.compile(r"网站"), "gazette": re.compile(r"公报"),
     "weibo": re.compile(r"微博"), "wechat": re.compile(r"微信"), "press_conferences": re.compile(r"发布会"),
     "policy_interpretations": re.compile(r"解读"), "received": re.compile(r"申请|受理|收到"),
-    "carried_over": re.compile(r"上年"), "total_processed": re.compile(r"办结|答复|总计"),
+    "carried_over": re.compile(r"上年"),
+    # A total, not a part of one: 按时办结129件 / 其中…件 are breakdowns.
+    "total_processed": re.compile(r"(?:共|累计|全部|总计|合计)(?:办结|答复|办理)|总计"),
     "carried_forward": re.compile(r"下年|结转"), "granted": re.compile(r"(?<!不)(?:同意|予以)公开"),
     "partially_granted": re.compile(r"部分公开"), "denied": re.compile(r"不予公开|不同意公开"),
     "already_public": re.compile(r"已主动公开"), "reconsideration": re.compile(r"复议"),
     "litigation": re.compile(r"诉讼"), "complaints": re.compile(r"举报|投诉|申诉"),
     "collected": re.compile(r"费"), "issuer": re.compile(r"."), "report_year": re.compile(r"年"),
-    "publish_date": re.compile(r"日|-"),
+    # A signature date stands alone on its line, or the page says 发布时间; a date inside a
+    # sentence (统计时限为2017年1月1日…) is not the publication date.
+    "publish_date": re.compile(r"^\s*(?:20\d\d|二[〇零○]..)\s*年[^，,。]{1,8}日\s*$|发布(?:时间|日期)"),
 }
 _CLAUSE = re.compile(r"[^,，;；。\n:：]+")
 
@@ -302,19 +307,20 @@ class ModelClient:
         self._lock = threading.Lock()
 
     def ask(self, prompt_name: str, response_model: type[BaseModel], values: dict[str, str], chunk: str,
-            usage: Usage) -> tuple[BaseModel, list[str]]:
+            usage: Usage, max_tokens: int | None = None) -> tuple[BaseModel, list[str]]:
         """The validated answer and the grounding failures the model did not fix."""
         prompt = load_prompt(prompt_name)
         content = prompt.render(**values)
+        max_tokens = max_tokens or self.settings.max_tokens
         key = cache_key(model=self.model, prompt=prompt.sha, schema=schema_hash(response_model), text=content,
-                        temperature=self.settings.temperature, max_tokens=self.settings.max_tokens)
+                        temperature=self.settings.temperature, max_tokens=max_tokens)
         hit = self.cache.get(key)
         if hit is not None:
             with self._lock:
                 usage.cache_hits += 1
             return response_model.model_validate(hit["answer"]), list(hit.get("dropped", []))
         ctx: dict[str, Any] = {"chunk": chunk, "strikes": 0}
-        answer, completion = self._call(response_model, content, ctx)
+        answer, completion = self._call(response_model, content, ctx, max_tokens)
         dropped = list(ctx.get("dropped", []))
         with self._lock:
             usage.model_calls += 1 + int(ctx["strikes"])
@@ -325,7 +331,8 @@ class ModelClient:
         self.cache.set(key, {"answer": answer.model_dump(mode="json"), "dropped": dropped})
         return answer, dropped
 
-    def _call(self, response_model: type[BaseModel], content: str, ctx: dict[str, Any]) -> tuple[BaseModel, Any]:
+    def _call(self, response_model: type[BaseModel], content: str, ctx: dict[str, Any],
+              max_tokens: int) -> tuple[BaseModel, Any]:
         from instructor.core.exceptions import InstructorRetryException
         from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_after_delay
 
@@ -348,12 +355,13 @@ class ModelClient:
                         max_retries=1,  # one re-ask when validation (grounding) fails
                         context=ctx,
                         temperature=s.temperature,
-                        max_tokens=s.max_tokens,
+                        max_tokens=max_tokens,
                     )
         except Exception as exc:  # noqa: BLE001 - classified into one clear message
             root = _unwrap(exc)
-            if isinstance(exc, InstructorRetryException) and root is exc:
-                raise ModelCallError(f"model answer did not validate after a re-ask: {str(exc)[:200]}") from exc
+            if isinstance(exc, InstructorRetryException) and (root is exc or _is_parse_error(root)):
+                first_line = str(root).splitlines()[0] if str(root) else type(root).__name__
+                raise ModelCallError(f"model answer did not validate after a re-ask: {first_line[:160]}") from exc
             raise ModelCallError(_describe(root)) from exc
         raise ModelCallError("no attempt was made")  # pragma: no cover
 
@@ -380,6 +388,14 @@ def _unwrap(exc: BaseException) -> BaseException:
         exc = exc.__cause__
         seen += 1
     return exc
+
+
+def _is_parse_error(exc: BaseException) -> bool:
+    import json
+
+    from pydantic import ValidationError
+
+    return isinstance(exc, (ValidationError, json.JSONDecodeError, ValueError))
 
 
 def _retryable(exc: BaseException) -> bool:
@@ -446,7 +462,8 @@ def model_claims(doc: Document, sections: list[Section], settings: Settings, usa
         name = task.prompt if task else "problems"
         model = task.response_model if task else ListsAnswer
         try:
-            answer, dropped = client.ask(name, model, {"text": piece}, piece, usage)
+            answer, dropped = client.ask(name, model, {"text": piece}, piece, usage,
+                                         max_tokens=LIST_MAX_TOKENS if task is None else None)
         except ModelCallError as exc:
             failures += 1
             last_error = str(exc)

@@ -1,0 +1,59 @@
+"""`extractor eval`: run backends over the gold documents (through the cache) and score them."""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Settings
+from .evaluate import EvalReport, score, to_json, to_markdown
+from .gold import GoldFile, load_gold
+from .ingest import IngestError, read_document
+from .pipeline import run_batch
+
+
+@dataclass
+class EvalRun:
+    reports: dict[str, EvalReport]
+    markdown: str
+    json: str
+
+    def weakest_fields(self, backend: str, n: int = 3) -> list[tuple[str, float]]:
+        rep = self.reports[backend]
+        scored = [(name, fs.f1) for name, fs in rep.fields.items() if fs.f1 is not None]
+        return sorted(scored, key=lambda x: x[1])[:n]
+
+
+def resolve_document(gold_dir: Path, document: str) -> Path:
+    """Gold paths are relative to the project root (two levels above eval/gold), else to here."""
+    p = Path(document)
+    if p.is_absolute() and p.exists():
+        return p
+    root_relative = gold_dir.resolve().parent.parent / p
+    return root_relative if root_relative.exists() else p
+
+
+def select(golds: list[GoldFile], patterns: list[str] | None) -> list[GoldFile]:
+    if not patterns:
+        return golds
+    return [g for g in golds if any(fnmatch.fnmatch(g.document, f"*{pat}*") for pat in patterns)]
+
+
+def run_eval(gold_dir: Path, backends: list[str], settings: Settings, fields: list[str] | None = None,
+             documents: list[str] | None = None) -> EvalRun:
+    golds = select(load_gold(gold_dir), documents)
+    if not golds:
+        raise ValueError(f"no gold documents selected in {gold_dir}")
+    paths = [str(resolve_document(gold_dir, g.document)) for g in golds]
+    texts: list[str] = []
+    for p in paths:
+        try:
+            texts.append(read_document(p).text)
+        except IngestError as exc:
+            raise ValueError(f"gold document {p}: {exc}") from None
+    reports: dict[str, EvalReport] = {}
+    for backend in backends:
+        results = list(run_batch(paths, backend, settings.model_copy(update={"backend": backend})))
+        reports[backend] = score(list(zip(golds, results, texts, strict=True)), fields)
+    return EvalRun(reports, to_markdown(reports), to_json(reports))

@@ -1,0 +1,113 @@
+"""A tiny OpenAI-compatible HTTP server on 127.0.0.1 for tests: scripted faults, replay of
+responses recorded from the real bundled model, and a recording proxy that made those records."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+Reply = tuple[int, dict[str, str], Any]  # status, headers, body (dict → JSON; str → raw text)
+Script = Callable[[dict[str, Any]], Reply]
+
+
+def request_key(body: dict[str, Any]) -> str:
+    """Requests match by their messages alone (the model name differs between record and replay)."""
+    return hashlib.sha256(json.dumps(body.get("messages"), ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def completion(content: str, prompt_tokens: int = 10, completion_tokens: int = 5) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-test", "object": "chat.completion", "created": 0, "model": "test",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                  "total_tokens": prompt_tokens + completion_tokens},
+    }
+
+
+class FakeServer:
+    def __init__(self, script: Script) -> None:
+        self.script = script
+        self.requests: list[dict[str, Any]] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:  # keep test output quiet
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802
+                self._send(200, {}, {"object": "list", "data": [{"id": "test", "object": "model"}]})
+
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("content-length", 0))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                server.requests.append(body)
+                status, headers, payload = server.script(body)
+                if status == 0:  # 0 = hang past the client's timeout
+                    time.sleep(float(payload))
+                    return
+                self._send(status, headers, payload)
+
+            def _send(self, status: int, headers: dict[str, str], payload: Any) -> None:
+                raw = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
+                data = raw.encode("utf-8")
+                self.send_response(status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+
+    def __enter__(self) -> FakeServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def replay(records: Path) -> Script:
+    """Serve the recorded answer for each request; 404 for a request never recorded."""
+    table = {}
+    for line in records.read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        table[rec["key"]] = rec["response"]
+
+    def script(body: dict[str, Any]) -> Reply:
+        key = request_key(body)
+        if key in table:
+            return 200, {}, table[key]
+        return 404, {}, {"error": {"message": "request not in the recording", "type": "not_found"}}
+
+    return script
+
+
+def recorder(upstream: str, out: Path) -> Script:
+    """Forward to a real server and append each (request key, response) to `out`."""
+    lock = threading.Lock()
+
+    def script(body: dict[str, Any]) -> Reply:
+        r = httpx.post(f"{upstream}/chat/completions", json=body, timeout=600)
+        payload = r.json()
+        with lock, out.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"key": request_key(body), "request": body["messages"], "response": payload},
+                                ensure_ascii=False) + "\n")
+        return r.status_code, {}, payload
+
+    return script

@@ -1,0 +1,65 @@
+"""The response cache survives a killed process: what was answered before the kill is served
+from the cache afterwards, and the cache opens and works."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from fakeserver import FakeServer, completion
+
+from extractor.cache import ResponseCache
+from extractor.config import Settings
+from extractor.pipeline import extract_document
+
+DOCS = 4
+REPORT = "测试县人民政府2022年政府信息公开工作年度报告（测试文档）\n五、政府信息公开行政复议、行政诉讼情况\n全县因政府信息公开引起的行政复议{n}件。\n"
+
+
+def slow_answer(body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
+    time.sleep(0.4)
+    content = body["messages"][-1]["content"]
+    n = next((int(x) for x in __import__("re").findall(r"行政复议(\d+)件", content)), None)
+    return 200, {}, completion(json.dumps({"reconsideration": n, "reconsideration_quote": None}))
+
+
+def test_killed_run_leaves_a_whole_cache(tmp_path: Path) -> None:
+    paths = []
+    for i in range(DOCS):
+        p = tmp_path / f"r{i}.txt"
+        p.write_text(REPORT.format(n=10 + i), encoding="utf-8")
+        paths.append(str(p))
+    cache = tmp_path / "cache"
+    with FakeServer(slow_answer) as server:
+        code = (
+            "import sys\n"
+            "from extractor.config import Settings\n"
+            "from extractor.pipeline import run_batch\n"
+            f"s = Settings(base_url={server.base_url!r}, model='t', api_key='x', cache_dir={str(cache)!r})\n"
+            f"for r in run_batch({paths!r}, 'llm', s): print(r.source, flush=True)\n"
+        )
+        proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+        assert proc.stdout is not None
+        first = proc.stdout.readline()  # one document done: its answers are in the cache
+        assert first.strip() == paths[0]
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        before = len(server.requests)
+        assert before < DOCS * 2  # killed part-way
+
+        settings = Settings(base_url=server.base_url, model="t", api_key="x", cache_dir=cache)
+        again = extract_document(paths[0], "llm", settings)
+        assert again.usage.model_calls == 0 and again.usage.cache_hits > 0
+        assert again.record.reconsideration.total == 10
+        assert len(server.requests) == before  # served from the cache alone
+        rest = [extract_document(p, "llm", settings) for p in paths[1:]]
+    assert [r.record.reconsideration.total for r in rest] == [11, 12, 13]
+    store = ResponseCache(cache)
+    assert len(store) >= DOCS
+    store.close()

