@@ -35,11 +35,17 @@ class Compact:
         return self.offsets[cstart], self.offsets[cend - 1] + 1
 
 
-def compact(text: str, base: int = 0) -> Compact:
-    """Build the normalised view. `base` shifts offsets, for a slice of a larger text."""
+def compact(text: str, base: int = 0, cell_breaks: bool = False) -> Compact:
+    """Build the normalised view. `base` shifts offsets, for a slice of a larger text.
+
+    With `cell_breaks`, the `|` between table cells counts as white space too, so a quote of a row
+    as a text layer prints it ("行政规范性文件 8 26 66") aligns to the row as ingest writes it
+    ("| 行政规范性文件 | 8 | 26 | 66 |")."""
     chars: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(text):
+        if cell_breaks and ch == "|":
+            continue
         folded = ch if ch.isascii() and not ch.isspace() else _fold_char(ch)
         for c in folded:
             chars.append(c)
@@ -49,7 +55,7 @@ def compact(text: str, base: int = 0) -> Compact:
 
 @lru_cache(maxsize=8)
 def _compact_cached(text: str) -> Compact:
-    return compact(text)
+    return compact(text, cell_breaks=True)
 
 
 def normalise(s: str) -> str:
@@ -69,7 +75,7 @@ def locate(text: str, quote: str, near: int | None = None) -> tuple[int, int] | 
         start = _nearest(hits, near)
         return start, start + len(quote)
     view = _compact_cached(text)
-    needle = normalise(quote)
+    needle = compact(quote, cell_breaks=True).text
     if not needle:
         return None
     chits = _all_exact(view.text, needle)

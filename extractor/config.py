@@ -10,6 +10,11 @@ from pydantic import BaseModel
 BACKENDS = ("rules", "llm", "hybrid", "auto")
 
 
+class EndpointError(RuntimeError):
+    """No usable model endpoint (the local extra missing, a server that will not start, a model
+    call that failed for good); the message says why and what to do."""
+
+
 def default_cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(os.environ.get("EXTRACTOR_CACHE_DIR") or Path(base) / "extractor")

@@ -30,6 +30,9 @@ SUMMED_FIELDS: frozenset[str] = frozenset(
         "applications.not_processed",
         "applications.other",
         "proactive.regulations_issued",
+        # several accounts of one channel listed together (…微博2362条;…微博1945条)
+        "proactive.weibo",
+        "proactive.wechat",
         "litigation.total",
         "litigation.upheld",
         "litigation.corrected",

