@@ -68,6 +68,8 @@ RULES: tuple[Rule, ...] = (
         "proactive.gazette",
         ("proactive", "overview"),
         r"公报(?:[^。;]{0,12}?)(?:发布|刊登|刊发|公开)(?:各类)?(?:政务|政府)?(?:信息|文件){N}(?:余|多)?(?:条|件|个|篇)",
+        # 《公报》…期，刊发规章、规范性文件等158条: the items after the issue count
+        r"公报[^。;]{0,30}?(?:刊发|刊登|发布|公开)[^。;,]{0,20}?{N}(?:余|多)?(?:条|件|个|篇)",
     ),
     R("proactive.weibo", PRO, rf"微博{g(12)}{{N}}(?:余|多)?条", reject=r"接收|收到|回复", accounts=True),
     R("proactive.wechat", PRO, rf"微信(?:公众号)?{g(12)}{{N}}(?:余|多)?条", reject=r"接收|收到|回复", accounts=True),
@@ -112,6 +114,9 @@ RULES: tuple[Rule, ...] = (
     R("reconsideration.total", REM, r"行政复议(?:案件|申请)?(?:共|共计)?{N}(?:件|起|宗|次)"),
     R("litigation.total", REM, r"行政诉讼(?:案件)?(?:共|共计)?{N}(?:件|起|宗|次)"),
     R("complaints.total", ("remedies",), r"(?:举报|投诉)(?:共|共计)?{N}(?:件|起|次)"),
+    # Elsewhere only when the clause says the complaints are about disclosure work.
+    R("complaints.total", ("other", "applications", "overview"),
+      r"信息公开(?:工作)?(?:的|方面的?)?(?:举报|投诉){1,2}(?:共|共计)?{N}(?:件|起|次)"),
     R(
         "fees.collected",
         ("fees", "other", "applications", "overview", "remedies"),
@@ -125,6 +130,8 @@ ZERO_RULES: tuple[tuple[str, tuple[SectionName, ...], re.Pattern[str]], ...] = (
     ("reconsideration.total", ("remedies",), re.compile(_NEG + r"[^。;]{0,30}?行政复议")),
     ("litigation.total", ("remedies",), re.compile(_NEG + r"[^。;]{0,40}?(?:行政)?诉讼")),
     ("complaints.total", ("remedies",), re.compile(_NEG + r"[^。;]{0,40}?(?:举报|投诉|申诉)")),
+    ("complaints.total", ("other", "applications", "overview"),
+     re.compile(_NEG + r"[^。;]{0,20}?信息公开(?:工作)?(?:的|方面的?)?(?:举报|投诉)")),
     (
         "fees.collected",
         ("fees", "applications", "other"),
@@ -149,10 +156,12 @@ _DATE_LINE = re.compile(r"^\s*(?P<y>20\d\d)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d
 _CN_DATE_LINE = re.compile(r"^\s*(?P<y>二[〇零○O][一二三四五六七八九〇零○]{2})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日\s*$", re.M)
 _PUBLISHED = re.compile(r"发布(?:时间|日期)\s*[:：]\s*(?P<y>20\d\d)[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})")
 _REGION = re.compile(
-    r"(?:综合|汇总|根据|由)[^。]{0,60}?(?:各县|各区|各乡镇|各乡|县\(区\)|县\(市\)|县市区|区县|市直|市属|各部门|各单位)"
-    r"[^。]{0,60}?(?:编制|汇总|综合|组成)"
+    r"(?:综合|汇总|根据|由|涵盖|包括)[^。]{0,60}?(?:各县|各区|各乡镇|各乡|各街道|县\(区\)|县\(市\)|县市区|区县|市直|市属|各部门|各单位)"
+    r"[^。]{0,60}?(?:编制|汇总|综合|组成|工作情况)"
 )
-_ORGAN = re.compile(r"机关20\d\d年|本机关(?:20\d\d年)?政府信息公开")
+_ORGAN = re.compile(
+    r"机关20\d\d年|本机关(?:20\d\d年)?政府信息公开|仅(?:反映|包括|涵盖|统计)[^。]{0,20}?(?:本机关|机关|本局|本单位|本部门)"
+)
 
 
 def _meta_claims(doc: Document, sections: list[Section]) -> list[Claim]:
