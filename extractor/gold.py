@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from .align import locate, normalise
-from .numbers import numbers_in, parse_cn_int, states_value
+from .numbers import date_numbers, numbers_in, states_value
 from .schema import DERIVED_FIELDS, FIELD_NAMES, LIST_FIELDS, TABLE_COLUMNS, TABLE_FIELDS, TABLE_ROWS
 
 # The keys every gold file's `fields` must hold: the contract minus the two text lists.
@@ -44,7 +43,6 @@ SUMMED_FIELDS: frozenset[str] = frozenset(
 GoldScalar = int | float | str
 GoldTable = dict[str, dict[str, int | None]]
 
-_CN_POSITIONAL = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
 class GoldValue(BaseModel):
@@ -123,19 +121,6 @@ def load_gold(directory: Path) -> list[GoldFile]:
     return out
 
 
-def _date_numbers(quote: str) -> list[int | float]:
-    """Numbers in a date quote; positional Chinese years (二〇一八) are not counts to numbers_in."""
-    nums = list(numbers_in(quote))
-    for run in re.findall(r"[〇零一二三四五六七八九十]+", quote):
-        if len(run) == 4 and all(c in _CN_POSITIONAL for c in run):
-            nums.append(int("".join(str(_CN_POSITIONAL[c]) for c in run)))
-        else:
-            n = parse_cn_int(run)
-            if n is not None:
-                nums.append(n)
-    return nums
-
-
 def _same_number(a: float | int, b: float | int) -> bool:
     return abs(float(a) - float(b)) < 1e-6 * max(1.0, abs(float(b)))
 
@@ -163,7 +148,7 @@ def quote_states(field: str, value: Any, quote: str) -> bool:
             d = dt.date.fromisoformat(str(value))
         except ValueError:
             return False
-        nums = _date_numbers(quote)
+        nums = date_numbers(quote)
         return all(any(_same_number(n, part) for n in nums) for part in (d.year, d.month, d.day))
     if field == "scope":
         # region/organ is a reading of the clause, never printed as such.

@@ -100,3 +100,20 @@ def states_value(quote: str, value: float | int) -> bool:
 
 def _same(a: float | int, b: float | int) -> bool:
     return abs(float(a) - float(b)) < 1e-6 * max(1.0, abs(float(b)))
+
+
+_CN_POSITIONAL = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def date_numbers(quote: str) -> list[float | int]:
+    """Numbers in a date quote, positional Chinese years (二〇一八) included, which are not counts
+    and so not read by numbers_in."""
+    nums = list(numbers_in(quote))
+    for run in re.findall(r"[〇零○一二三四五六七八九十]+", quote):
+        if len(run) == 4 and all(c in _CN_POSITIONAL for c in run):
+            nums.append(int("".join(str(_CN_POSITIONAL[c]) for c in run)))
+        else:
+            n = parse_cn_int(run)
+            if n is not None:
+                nums.append(n)
+    return nums

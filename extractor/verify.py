@@ -11,7 +11,7 @@ from typing import Any
 
 from .align import locate, normalise
 from .claims import Claim
-from .numbers import numbers_in, parse_cn_int, states_value
+from .numbers import date_numbers, numbers_in, states_value
 from .schema import (
     DERIVED_FIELDS,
     TABLE_COLUMNS,
@@ -50,20 +50,14 @@ def value_stated(claim: Claim, quote: str) -> bool:
         return _contains_number(quote, int(value))
     if field == "publish_date":
         d = dt.date.fromisoformat(str(value))
-        nums = numbers_in(quote) + [parse_cn_int(p) or -1 for p in _cn_parts(quote)]
-        return all(any(n == part for n in nums) for part in (d.year, d.month, d.day)) or str(d.year) in quote and d.isoformat() in normalise(quote).replace("/", "-")
+        nums = date_numbers(quote)
+        return all(any(n == part for n in nums) for part in (d.year, d.month, d.day))
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return False
     if claim.parts:
         nums = numbers_in(quote)
         return abs(sum(claim.parts) - value) < 1e-9 and all(any(n == p for n in nums) for p in claim.parts)
     return states_value(quote, value)
-
-
-def _cn_parts(quote: str) -> list[str]:
-    import re
-
-    return re.findall(r"[〇零一二三四五六七八九十]+", quote)
 
 
 def _row_stated(row: dict[str, int | None], quote: str) -> bool:
