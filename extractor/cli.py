@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import IO, Annotated, Any, Optional
 
 import typer
 
 from . import __version__
-from .config import Settings
+from .config import EndpointError, Settings
 from .export import atomic_writer, write_csv, write_jsonl
 from .ingest import IngestError, read_document
 from .pipeline import expand_paths, resolve_backend, run_batch
@@ -63,18 +64,30 @@ def extract(
 ) -> None:
     """Extract one record per report."""
     settings = _settings(backend, base_url, model, api_key, cache_dir, no_cache, concurrency, price_in, price_out)
+    writer = write_csv if fmt is Format.csv else write_jsonl
+    _batch(paths, settings, lambda files, chosen, done: run_batch(files, chosen, settings, done), writer,
+           output, bom=fmt is Format.csv)
+
+
+def _batch(paths: list[str], settings: Settings, produce: Callable[[list[str], str, Callable[..., None]], Iterable[Any]],
+           write: Callable[[Iterable[Any], IO[str]], object], output: Path | None, bom: bool = False) -> None:
+    """Pick the backend, run the batch under a progress bar, write the output whole, exit 1 when
+    any input failed. An endpoint that cannot be had is one clear error line, not a traceback."""
     chosen, why = resolve_backend(settings)
     typer.echo(f"backend: {chosen} ({why})", err=True)
     files = expand_paths(paths)
     report = BatchReport(settings)
-    with progress_callback(len(files), report) as on_done:
-        results = run_batch(files, chosen, settings, on_done)
-        writer = write_csv if fmt is Format.csv else write_jsonl
-        if output is None:
-            writer(results, sys.stdout)
-        else:
-            with atomic_writer(output, bom=fmt is Format.csv) as fh:
-                writer(results, fh)
+    try:
+        with progress_callback(len(files), report) as on_done:
+            items = produce(files, chosen, on_done)
+            if output is None:
+                write(items, sys.stdout)
+            else:
+                with atomic_writer(output, bom=bom) as fh:
+                    write(items, fh)
+    except EndpointError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
     typer.echo(report.summary_line(), err=True)
     raise typer.Exit(1 if report.failed else 0)
 
@@ -104,20 +117,9 @@ def summarize(
     from .summarize import summarize_batch, write_summaries_jsonl, write_summaries_markdown
 
     settings = _settings(backend, base_url, model, api_key, cache_dir, no_cache, concurrency, price_in, price_out)
-    chosen, why = resolve_backend(settings)
-    typer.echo(f"backend: {chosen} ({why})", err=True)
-    files = expand_paths(paths)
-    report = BatchReport(settings)
-    with progress_callback(len(files), report) as on_done:
-        outcomes = summarize_batch(files, chosen, settings, lang.value, on_done)
-        writer = write_summaries_markdown if fmt is SummaryFormat.md else write_summaries_jsonl
-        if output is None:
-            writer(outcomes, sys.stdout, lang.value)
-        else:
-            with atomic_writer(output) as fh:
-                writer(outcomes, fh, lang.value)
-    typer.echo(report.summary_line(), err=True)
-    raise typer.Exit(1 if report.failed else 0)
+    writer = write_summaries_markdown if fmt is SummaryFormat.md else write_summaries_jsonl
+    _batch(paths, settings, lambda files, chosen, done: summarize_batch(files, chosen, settings, lang.value, done),
+           lambda items, fh: writer(items, fh, lang.value), output)
 
 
 @app.command("eval")
