@@ -416,7 +416,7 @@ def _wait(state: Any) -> float:
     if header:
         with contextlib.suppress(ValueError):
             return min(float(header), 60.0)
-    return float(wait_exponential_jitter(initial=0.5, max=20.0)(state))
+    return float(wait_exponential_jitter(max=20.0)(state))
 
 
 def _describe(exc: BaseException) -> str:
