@@ -130,6 +130,7 @@ def eval_(
     fields: Annotated[Optional[str], typer.Option(help="Comma-separated dotted field names to score.")] = None,
     docs: Annotated[Optional[str], typer.Option(help="Comma-separated parts of gold document paths.")] = None,
     min_f1: Annotated[Optional[float], typer.Option(help="Exit 1 when any backend's overall F1 is below this.")] = None,
+    summaries: Annotated[bool, typer.Option("--summaries", help="Also score summaries (faithfulness, figures).")] = False,
     base_url: BaseUrl = None, model: ModelOpt = None, api_key: ApiKey = None,
     cache_dir: CacheDir = None, no_cache: NoCache = False, concurrency: Concurrency = 2,
 ) -> None:
@@ -139,7 +140,8 @@ def eval_(
     names = [b.value for b in (backend or [BackendName.rules])]
     settings = _settings(BackendName.rules, base_url, model, api_key, cache_dir, no_cache, concurrency, None, None)
     try:
-        run = run_eval(gold, names, settings, fields.split(",") if fields else None, docs.split(",") if docs else None)
+        run = run_eval(gold, names, settings, fields.split(",") if fields else None,
+                       docs.split(",") if docs else None, summaries)
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Settings
-from .evaluate import EvalReport, score, to_json, to_markdown
+from .evaluate import EvalReport, score, score_summaries, to_json, to_markdown
 from .gold import GoldFile, load_gold
 from .ingest import IngestError, read_document
 from .pipeline import run_batch
@@ -41,7 +41,7 @@ def select(golds: list[GoldFile], patterns: list[str] | None) -> list[GoldFile]:
 
 
 def run_eval(gold_dir: Path, backends: list[str], settings: Settings, fields: list[str] | None = None,
-             documents: list[str] | None = None) -> EvalRun:
+             documents: list[str] | None = None, summaries: bool = False) -> EvalRun:
     golds = select(load_gold(gold_dir), documents)
     if not golds:
         raise ValueError(f"no gold documents selected in {gold_dir}")
@@ -56,4 +56,18 @@ def run_eval(gold_dir: Path, backends: list[str], settings: Settings, fields: li
     for backend in backends:
         results = list(run_batch(paths, backend, settings.model_copy(update={"backend": backend})))
         reports[backend] = score(list(zip(golds, results, texts, strict=True)), fields)
+        if summaries:
+            reports[backend].summaries = _score_summaries(golds, paths, texts, backend, settings)
     return EvalRun(reports, to_markdown(reports), to_json(reports))
+
+
+def _score_summaries(golds: list[GoldFile], paths: list[str], texts: list[str], backend: str,
+                     settings: Settings) -> dict[str, object]:
+    """Summaries of the gold documents (through the cache): faithful share, gold figures mentioned."""
+    from .summarize import faithful, summarize_batch
+
+    items = []
+    for gold, text, outcome in zip(golds, texts, summarize_batch(paths, backend, settings), strict=True):
+        if outcome.summary is not None:
+            items.append((gold, outcome.summary, not faithful(outcome.summary, text)))
+    return score_summaries(items)
