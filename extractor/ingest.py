@@ -16,6 +16,8 @@ from .schema import Document
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".csv", ""}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
 SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | {".docx", ".pdf"}
+# What a folder walk picks up: report formats only, not a README.md or last run's out.csv.
+REPORT_SUFFIXES = {".txt", ".text", ".docx", ".pdf"} | HTML_SUFFIXES
 
 
 class IngestError(Exception):

@@ -11,7 +11,7 @@ from pathlib import Path
 from .checks import run_checks
 from .claims import Claim
 from .config import Settings
-from .ingest import SUPPORTED, IngestError, read_document
+from .ingest import REPORT_SUFFIXES, IngestError, read_document
 from .rules import extract_claims
 from .schema import Document, ExtractionResult, Section, Usage
 from .sections import find_sections
@@ -44,7 +44,7 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
     for p in paths:
         if os.path.isdir(p):
             found = sorted(
-                str(f) for f in Path(p).rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED - {""}
+                str(f) for f in Path(p).rglob("*") if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES
             )
             out.extend(found)
         elif not os.path.exists(p) and glob.has_magic(p):
