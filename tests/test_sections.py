@@ -9,6 +9,16 @@ from extractor.ingest import read_document
 from extractor.schema import Section
 from extractor.sections import canonical_name, detect_template, find_sections
 
+SIX_2019: list[tuple[str, str]] = [
+    ("总体情况", "overview"),
+    ("主动公开政府信息情况", "proactive"),
+    ("收到和处理政府信息公开申请情况", "applications"),
+    ("政府信息公开行政复议、行政诉讼情况", "remedies"),
+    ("存在的主要问题及改进情况", "problems"),
+    ("其他需要报告的事项", "other"),
+]
+
+
 # (heading as the report prints it after its numeral, canonical name), in document order, read by hand.
 EXPECTED_HEADINGS: dict[str, list[tuple[str, str]]] = {
     "000_3594167f04f41521.txt": [
@@ -19,14 +29,7 @@ EXPECTED_HEADINGS: dict[str, list[tuple[str, str]]] = {
         ("存在问题及改进措施", "problems"),
         ("需要说明的其他事项", "other"),
     ],
-    "001_4e27ee25e39c86a7.txt": [
-        ("总体情况", "overview"),
-        ("主动公开政府信息情况", "proactive"),
-        ("收到和处理政府信息公开申请情况", "applications"),
-        ("政府信息公开行政复议、行政诉讼情况", "remedies"),
-        ("存在的主要问题及改进情况", "problems"),
-        ("其他需要报告的事项", "other"),
-    ],
+    "001_4e27ee25e39c86a7.txt": SIX_2019,
     # Seven parts, and the number 七 printed twice.
     "002_5cec5e21dad6abe7.txt": [
         ("概述", "overview"),
@@ -58,14 +61,6 @@ EXPECTED_HEADINGS: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
-SIX_2019: list[tuple[str, str]] = [
-    ("总体情况", "overview"),
-    ("主动公开政府信息情况", "proactive"),
-    ("收到和处理政府信息公开申请情况", "applications"),
-    ("政府信息公开行政复议、行政诉讼情况", "remedies"),
-    ("存在的主要问题及改进情况", "problems"),
-    ("其他需要报告的事项", "other"),
-]
 SIX_DOCS = [
     HUAIAN_PDF,
     *sorted(TEMPLATES.glob("t*.txt")),
