@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
@@ -61,6 +61,18 @@ class GoldItem(BaseModel):
     quote: str
 
 
+Table4Block = Literal["reconsideration", "litigation_direct", "litigation_after_reconsideration"]
+Table4Cell = Literal["upheld", "corrected", "other", "pending", "total"]
+
+
+class GoldTables(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    # row label as printed → column header as printed → value (None for a blank cell)
+    table_2: dict[str, dict[str, int | float | None]] | None = None
+    table_4: dict[Table4Block, dict[Table4Cell, int | None]] | None = None
+
+
 class GoldFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -70,6 +82,8 @@ class GoldFile(BaseModel):
     problems: list[GoldItem] | None
     improvements: list[GoldItem] | None
     notes: list[str] = []
+    # Optional cell labels of tables 二 and 四 (2019/2021 families), see FORMAT.md.
+    tables: GoldTables | None = None
 
     @field_validator("fields")
     @classmethod
