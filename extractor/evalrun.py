@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,38 @@ def resolve_document(gold_dir: Path, document: str) -> Path:
     return root_relative if root_relative.exists() else p
 
 
+def _split(gold_dir: Path) -> dict[str, str]:
+    """Document stem → "dev" / "test", from eval/split.json beside the gold folder (fixed before
+    the corpus was labelled); documents it does not name are dev."""
+    path = gold_dir.resolve().parent / "split.json"
+    if not path.exists():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {stem: split for split in ("dev", "test") for stem in data.get(split, [])}
+
+
+def document_form(document: str) -> str:
+    """How a user would have the document: a crawler dump, an original page, a PDF, a DOCX, a
+    converted text, or one of the synthetic template documents."""
+    p = Path(document)
+    if "fixtures" in p.parts:
+        return "synthetic"
+    if p.suffix == ".pdf":
+        return "PDF"
+    if p.suffix == ".docx":
+        return "DOCX"
+    if p.suffix in (".html", ".htm"):
+        return "original page"
+    return "crawler dump" if "corpus" in p.parts else "converted text"
+
+
+def document_groups(gold_dir: Path, gold: GoldFile) -> list[str]:
+    """The groups a gold document is scored in: its split, split × form, split × family."""
+    split = _split(gold_dir).get(Path(gold.document).stem, "dev")
+    family = gold.value("template") or "unknown"
+    return [split, f"{split} · {document_form(gold.document)}", f"{split} · family {family}"]
+
+
 def select(golds: list[GoldFile], patterns: list[str] | None) -> list[GoldFile]:
     if not patterns:
         return golds
@@ -53,9 +86,14 @@ def run_eval(gold_dir: Path, backends: list[str], settings: Settings, fields: li
         except IngestError as exc:
             raise ValueError(f"gold document {p}: {exc}") from None
     reports: dict[str, EvalReport] = {}
+    tags = [document_groups(gold_dir, g) for g in golds]
     for backend in backends:
         results = list(run_batch(paths, backend, settings.model_copy(update={"backend": backend})))
-        reports[backend] = score(list(zip(golds, results, texts, strict=True)), fields)
+        triples = list(zip(golds, results, texts, strict=True))
+        reports[backend] = score(triples, fields)
+        for name in dict.fromkeys(t for ts in tags for t in ts):
+            subset = [tr for tr, ts in zip(triples, tags, strict=True) if name in ts]
+            reports[backend].groups[name] = score(subset, fields).overall
         if summaries:
             reports[backend].summaries = _score_summaries(golds, paths, texts, backend, settings)
     return EvalRun(reports, to_markdown(reports), to_json(reports))
@@ -64,10 +102,10 @@ def run_eval(gold_dir: Path, backends: list[str], settings: Settings, fields: li
 def _score_summaries(golds: list[GoldFile], paths: list[str], texts: list[str], backend: str,
                      settings: Settings) -> dict[str, object]:
     """Summaries of the gold documents (through the cache): faithful share, gold figures mentioned."""
-    from .summarize import faithful, summarize_batch
+    from .summarize import faithful, record_values, summarize_batch
 
     items = []
     for gold, text, outcome in zip(golds, texts, summarize_batch(paths, backend, settings), strict=True):
         if outcome.summary is not None:
-            items.append((gold, outcome.summary, not faithful(outcome.summary, text)))
+            items.append((gold, outcome.summary, not faithful(outcome.summary, text, record_values(outcome.result))))
     return score_summaries(items)

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, Field, computed_field
 
 from .align import normalise
-from .gold import SUMMED_FIELDS, GoldFile, quote_states
+from .gold import GoldFile
 from .schema import (
     DERIVED_FIELDS,
     FIELD_NAMES,
@@ -26,6 +26,7 @@ from .schema import (
     Summary,
     get_field,
 )
+from .verify import binds
 
 # The 37 fields scored as values (the table by its cells); the two text lists are fuzzy-matched.
 SCORED_FIELDS: tuple[str, ...] = tuple(n for n in FIELD_NAMES if n not in LIST_FIELDS)
@@ -79,6 +80,18 @@ class FieldScore(BaseModel):
         if p is None or r is None:
             return None
         return _div(2 * p * r, p + r) if p + r else 0.0
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def stated(self) -> int:
+        """Fields where the gold has a value: what precision, recall and F1 are about."""
+        return self.correct + self.wrong_value + self.omission
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def null_accuracy(self) -> float | None:
+        """Of the fields the report leaves silent (gold null), the share left null: apart from F1."""
+        return _div(self.right_null, self.right_null + self.hallucination)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -169,6 +182,8 @@ class EvalReport(BaseModel):
     lists: dict[str, ListScore]
     documents: list[DocumentRow]
     summaries: dict[str, Any] | None = None  # filled by the caller from score_summaries
+    # Overall scores of groups of documents (split, form, family), filled by the caller.
+    groups: dict[str, FieldScore] = Field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- value comparison
@@ -183,13 +198,14 @@ def _plain(v: Any) -> Any:
 
 
 def values_equal(gold: Any, pred: Any) -> bool:
-    """Numbers as numbers; strings normalised, one containing the other (个旧市 ⊂ 个旧市人民政府)."""
+    """Numbers as numbers; strings equal after normalisation (white space, NFKC, quotes《》 around a
+    name): 个旧市 is not 个旧市人民政府."""
     gold, pred = _plain(gold), _plain(pred)
     if _is_number(gold) and _is_number(pred):
         return abs(float(gold) - float(pred)) < 1e-6 * max(1.0, abs(float(gold)))
     if isinstance(gold, str) and isinstance(pred, str):
-        g, p = normalise(gold), normalise(pred)
-        return bool(g) and bool(p) and (g == p or g in p or p in g)
+        g, p = normalise(gold).strip("《》\"'"), normalise(pred).strip("《》\"'")
+        return bool(g) and g == p
     return bool(gold == pred)
 
 
@@ -219,17 +235,14 @@ def classify(field: str, gold: Any, pred: Any) -> str:
 
 
 def evidence_ok(result: ExtractionResult, field: str, value: Any, text: str) -> bool:
-    """Is the predicted value's evidence a verbatim slice of `text` that states it?"""
+    """Is the predicted value's evidence a verbatim slice of `text` that binds it to the field?
+    Recomputed here with the binding rule, whatever the pipeline said."""
     if field in DERIVED_FIELDS or field in TABLE_FIELDS:
         return True  # derived / cell-wise: no single quote required by the contract
     ev = result.evidence.get(field)
     if ev is None or not (0 <= ev.start <= ev.end <= len(text)) or text[ev.start : ev.end] != ev.quote:
         return False
-    if field in SUMMED_FIELDS and _is_number(value):
-        # Summed across rows or columns (规章 + 规范性文件, direct + after-reconsideration lawsuits):
-        # the contract has the quote show the rows, not the sum; same leniency as for the gold.
-        return True
-    return quote_states(field, _plain(value), ev.quote)
+    return binds(field, _plain(value), ev.quote)
 
 
 # ---------------------------------------------------------------- lists
@@ -368,6 +381,15 @@ def _line(*cells: str) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
+# Precision, recall and F1 count stated fields only; right nulls are reported on their own line.
+_LABELS = {
+    "precision": "precision (stated fields)",
+    "recall": "recall (stated fields)",
+    "f1": "**F1 (stated fields)**",
+    "stated": "stated fields (gold has a value)",
+    "null_accuracy": "silent fields left null (right nulls / gold nulls)",
+    "evidence_validity": "evidence validity (re-checked by the scorer's binding rule)",
+}
 RATE_METRICS = ("accuracy", "precision", "recall", "f1", "hallucination_rate", "omission_rate")
 RATE_METRICS += ("wrong_value_rate", "evidence_validity")
 
@@ -384,8 +406,22 @@ def to_markdown(reports: dict[str, EvalReport]) -> str:
 
     out += ["", "## Overall", "", _line("metric", *names), sep]
     out.append(_line("documents", *(str(reports[n].documents_scored) for n in names)))
-    for metric in ("n", *OUTCOMES, *RATE_METRICS):
-        out.append(_line(metric, *(_fmt(getattr(reports[n].overall, metric)) for n in names)))
+    for metric in ("n", *OUTCOMES, *RATE_METRICS, "stated", "null_accuracy"):
+        label = _LABELS.get(metric, metric)
+        out.append(_line(label, *(_fmt(getattr(reports[n].overall, metric)) for n in names)))
+
+    group_names = sorted({g for r in reports.values() for g in r.groups})
+    if group_names:
+        out += ["", "## By split, form and family", "",
+                "Stated-field F1, wrong values and hallucinations, over the documents of each group. "
+                "The test split is read only through these scores.", "",
+                _line("group", *(f"{n}: F1 / wrong / halluc. / stated" for n in names)), sep]
+        for g in group_names:
+            cells = []
+            for n in names:
+                fs = reports[n].groups.get(g)
+                cells.append("" if fs is None else f"{_fmt(fs.f1)} / {fs.wrong_value} / {fs.hallucination} / {fs.stated}")
+            out.append(_line(g, *cells))
 
     out += ["", "## Table 三 cells", "", _line("", *names), sep]
     tables = [reports[n].table for n in names]

@@ -6,7 +6,6 @@ the gold itself honest (every quote must be in the document and state its value)
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -14,9 +13,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from .align import locate, normalise
-from .numbers import date_numbers, numbers_in, states_value
+from .align import locate
+from .numbers import numbers_in
 from .schema import DERIVED_FIELDS, FIELD_NAMES, LIST_FIELDS, TABLE_COLUMNS, TABLE_FIELDS, TABLE_ROWS
+from .verify import binds
 
 # The keys every gold file's `fields` must hold: the contract minus the two text lists.
 GOLD_FIELD_NAMES: tuple[str, ...] = tuple(n for n in FIELD_NAMES if n not in LIST_FIELDS)
@@ -136,61 +136,30 @@ def load_gold(directory: Path) -> list[GoldFile]:
     return out
 
 
-def _same_number(a: float | int, b: float | int) -> bool:
-    return abs(float(a) - float(b)) < 1e-6 * max(1.0, abs(float(b)))
-
-
-def _cell_numbers(line: str) -> list[int | float]:
-    """Numbers per white-space-separated cell: numbers_in normalises white space away, which
-    glues a flattened table row (`35\t5\t0\t43`) into one number."""
-    return [n for tok in line.split() for n in numbers_in(tok)]
-
-
-def _states_in_cells(quote: str, value: int | float) -> bool:
-    if any(_same_number(n, value) for n in _cell_numbers(quote)):
+def _holds_value(field: str, value: Any, quote: str) -> bool:
+    """A person's quote holds the labelled value: the binding rule, or, for a table cell a person
+    copied as printed (`政府信息公开行政复议 351`, a glued run `21710000218`), the number among
+    the quote's cells or digits. This checks labels, not extraction: the scorer judges
+    predictions with the binding rule alone."""
+    if binds(field, value, quote):
         return True
-    # Several rows quoted for a summed value: the last cell of each row is its 总计.
-    lasts = [_cell_numbers(ln) for ln in quote.splitlines() if ln.strip()]
-    return len(lasts) > 1 and all(lasts) and _same_number(sum(n[-1] for n in lasts), value)
-
-
-def quote_states(field: str, value: Any, quote: str) -> bool:
-    """Does `quote` state `value` for this field? Shared by the gold check and evidence validity."""
-    if isinstance(value, dt.date):
-        value = value.isoformat()
-    if field == "publish_date":
-        try:
-            d = dt.date.fromisoformat(str(value))
-        except ValueError:
-            return False
-        nums = date_numbers(quote)
-        return all(any(_same_number(n, part) for n in nums) for part in (d.year, d.month, d.day))
-    if field == "scope":
-        # region/organ is a reading of the clause, never printed as such.
-        return value in ("region", "organ") and bool(quote.strip())
-    if isinstance(value, bool):
+    if field in ("issuer", "scope", "report_year", "publish_date") or not isinstance(value, (int, float)):
         return False
-    if isinstance(value, (int, float)):
-        return states_value(quote, value) or _states_in_cells(quote, value)
-    if isinstance(value, str):
-        needle = normalise(value)
-        return bool(needle) and needle in normalise(quote)
-    return False
+    cells = [n for tok in quote.split() for n in numbers_in(tok)]
+    if any(abs(float(n) - float(value)) < 1e-6 for n in cells):
+        return True
+    return isinstance(value, int) and any(str(value) in run for run in re.findall(r"\d{2,}", quote))
 
 
 def gold_quote_ok(text: str, field: str, gv: GoldValue | None) -> bool:
-    """The gold quote occurs in `text` (white space / NFKC ignored) and states the gold value."""
+    """The gold quote occurs in `text` (white space / NFKC ignored) and holds the gold value."""
     if gv is None or field in DERIVED_FIELDS or field in TABLE_FIELDS:
         return True  # nothing stated, or no quote required by FORMAT.md
     if not gv.quote or locate(text, gv.quote) is None:
         return False
     if field in SUMMED_FIELDS and isinstance(gv.value, (int, float)):
         return True  # one row of the sum is an allowed quote
-    if quote_states(field, gv.value, gv.quote):
-        return True
-    # A crawler dump glues a table row's cells (`本年新收…21710000218`): the gold splits the run by
-    # the table's arithmetic (said in its notes), so the value's digits stand inside the run.
-    return isinstance(gv.value, int) and any(str(gv.value) in run for run in re.findall(r"\d{2,}", gv.quote))
+    return _holds_value(field, gv.value, gv.quote)
 
 
 def gold_quote_problems(text: str, gold: GoldFile) -> list[str]:

@@ -53,48 +53,27 @@ def _pairs(answer: BaseModel) -> list[tuple[str, Any, str | None]]:
     return [(k, v, data.get(f"{k}_quote")) for k, v in data.items() if not k.endswith("_quote") and not isinstance(v, list)]
 
 
-# What a clause must mention to be evidence for a field: a number next to the wrong subject
-# (23239 条 of 网站 offered as 公报) is not evidence for it.
-SUBJECT: dict[str, re.Pattern[str]] = {
-    "total": re.compile(r"主动公开"), "website": re.compile(r"网站"), "gazette": re.compile(r"公报"),
-    "weibo": re.compile(r"微博"), "wechat": re.compile(r"微信"), "press_conferences": re.compile(r"发布会"),
-    "policy_interpretations": re.compile(r"解读"), "received": re.compile(r"申请|受理|收到"),
-    "carried_over": re.compile(r"上年"),
-    # A total, not a part of one: 按时办结129件 / 其中…件 are breakdowns.
-    "total_processed": re.compile(r"(?:共|累计|全部|总计|合计)(?:办结|答复|办理)|总计"),
-    "carried_forward": re.compile(r"下年|结转"), "granted": re.compile(r"(?<!不)(?:同意|予以)公开"),
-    "partially_granted": re.compile(r"部分公开"), "denied": re.compile(r"不予公开|不同意公开"),
-    "already_public": re.compile(r"已主动公开"), "reconsideration": re.compile(r"复议"),
-    "litigation": re.compile(r"诉讼"), "complaints": re.compile(r"举报|投诉|申诉"),
-    "collected": re.compile(r"费"), "issuer": re.compile(r"."), "report_year": re.compile(r"年"),
-    # A signature date stands alone on its line, or the page says 发布时间; a date inside a
-    # sentence (统计时限为2017年1月1日…) is not the publication date.
-    "publish_date": re.compile(r"^\s*(?:20\d\d|二[〇零○]..)\s*年[^，,。]{1,8}日\s*$|发布(?:时间|日期)"),
-}
-_CLAUSE = re.compile(r"[^,，;；。\n:：]+")
+_CLAUSE = re.compile(r"[^。;；\n]+")
 
 
 def ground(chunk: str, name: str, value: Any, quote: str | None) -> str | None:
-    """A verbatim quote from `chunk` that states `value` and mentions the field's subject: the
-    model's own quote when it qualifies, else the clause of the chunk that does; None if none."""
-    from .verify import value_stated
+    """The quote for a model's value, judged by the binding rule: the model's own quote when it is
+    in the chunk and binds the value to the field; else the one sentence of the chunk that does,
+    when exactly one does (two would be a guess); else None."""
+    from .verify import binds
 
-    subject = SUBJECT.get(name, re.compile(r"."))
     field = FIELD_OF.get(name, name)
 
     def ok(q: str) -> bool:
         try:
-            return value_stated(Claim(field, value, q), q) and bool(subject.search(q))
+            return binds(field, value, q)
         except (TypeError, ValueError):  # e.g. a date the model wrote in no ISO form
             return False
 
     if quote and locate(chunk, quote) is not None and ok(quote):
         return quote
-    for m in _CLAUSE.finditer(chunk):
-        clause = m.group(0).strip()
-        if clause and ok(clause):
-            return clause
-    return None
+    found = {m.group(0).strip() for m in _CLAUSE.finditer(chunk) if m.group(0).strip() and ok(m.group(0).strip())}
+    return found.pop() if len(found) == 1 else None
 
 
 def _grounded(self: BaseModel, info: ValidationInfo) -> BaseModel:
@@ -307,8 +286,10 @@ class ModelClient:
         self._lock = threading.Lock()
 
     def ask(self, prompt_name: str, response_model: type[BaseModel], values: dict[str, str], chunk: str,
-            usage: Usage, max_tokens: int | None = None) -> tuple[BaseModel, list[str]]:
-        """The validated answer and the grounding failures the model did not fix."""
+            usage: Usage, max_tokens: int | None = None, context: dict[str, Any] | None = None,
+            ) -> tuple[BaseModel, list[str]]:
+        """The validated answer and the grounding failures the model did not fix. `context` goes to
+        the answer's validators beside the chunk (e.g. the record a summary must agree with)."""
         prompt = load_prompt(prompt_name)
         content = prompt.render(**values)
         max_tokens = max_tokens or self.settings.max_tokens
@@ -319,7 +300,7 @@ class ModelClient:
             with self._lock:
                 usage.cache_hits += 1
             return response_model.model_validate(hit["answer"]), list(hit.get("dropped", []))
-        ctx: dict[str, Any] = {"chunk": chunk, "strikes": 0}
+        ctx: dict[str, Any] = {**(context or {}), "chunk": chunk, "strikes": 0}
         answer, completion = self._call(response_model, content, ctx, max_tokens)
         dropped = list(ctx.get("dropped", []))
         with self._lock:

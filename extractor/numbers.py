@@ -109,6 +109,8 @@ def date_numbers(quote: str) -> list[float | int]:
     """Numbers in a date quote, positional Chinese years (二〇一八) included, which are not counts
     and so not read by numbers_in."""
     nums = list(numbers_in(quote))
+    if "元月" in quote:  # 元月 is January
+        nums.append(1)
     for run in re.findall(r"[〇零○一二三四五六七八九十]+", quote):
         if len(run) == 4 and all(c in _CN_POSITIONAL for c in run):
             nums.append(int("".join(str(_CN_POSITIONAL[c]) for c in run)))

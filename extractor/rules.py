@@ -6,6 +6,7 @@ match is mapped back to a verbatim span of Document.text, which becomes the clai
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -154,6 +155,12 @@ _YEAR = (
 )
 _DATE_LINE = re.compile(r"^\s*(?P<y>20\d\d)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日\s*$", re.M)
 _CN_DATE_LINE = re.compile(r"^\s*(?P<y>二[〇零○O][一二三四五六七八九〇零○]{2})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日\s*$", re.M)
+_SIGNED = re.compile(
+    r"(?:(?<=[局府会室区县市镇乡办委厅])|(?<=[。\s]))\s*(?P<date>"
+    r"(?P<y>20\d\d)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
+    r"|(?P<cy>二[〇零○O][一二三四五六七八九〇零○]{2})年(?P<cm>[元一二三四五六七八九十]{1,2})月(?P<cd>[一二三四五六七八九十]{1,3})日)"
+    r"(?=\s|$|附|抄送|（|\()"
+)
 _PUBLISHED = re.compile(r"发布(?:时间|日期)\s*[:：]\s*(?P<y>20\d\d)[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})")
 _REGION = re.compile(
     r"(?:综合|汇总|根据|由|涵盖|包括)[^。]{0,60}?(?:各县|各区|各乡镇|各乡|各街道|县\(区\)|县\(市\)|县市区|区县|市直|市属|各部门|各单位)"
@@ -184,7 +191,7 @@ def _meta_claims(doc: Document, sections: list[Section]) -> list[Claim]:
         name = normalise(text[s0:e0]).lstrip("《\"现公布")
         s0 = text.index(name[0], s0) if name and name[0] in text[s0:e0] else s0
         claims.append(Claim("issuer", name, text[s0:e0], near=s0))
-        add("report_year", int(title.group("year")), head, title, "year")
+        add("report_year", int(title.group("year")), head, title)
     else:
         contact = _CONTACT.search(head.text)
         if contact:
@@ -193,7 +200,7 @@ def _meta_claims(doc: Document, sections: list[Section]) -> list[Claim]:
         for pattern in _YEAR:
             m = pattern.search(head.text)
             if m:
-                add("report_year", int(m.group("year")), head, m, "year")
+                add("report_year", int(m.group("year")), head, m)
                 break
     claims.extend(_publish_date(text))
     scope = _REGION.search(head.text)
@@ -221,6 +228,19 @@ def _publish_date(text: str) -> list[Claim]:
             quote = m.group(0).strip()
             start = tail_start + m.start() + m.group(0).index(quote)
             return [Claim("publish_date", value, quote, near=start)]
+    # No line breaks (a crawler dump): the signed date follows the signing body and ends the
+    # report's prose (…管理局 2020年1月2日 附表：…); a date inside a sentence is not it.
+    signed = [m for m in _SIGNED.finditer(text) if m.start() > len(text) // 3]
+    for m in reversed(signed):
+        arabic = m.group("y") is not None
+        parts = (m.group("y"), m.group("m"), m.group("d")) if arabic else (m.group("cy"), m.group("cm"), m.group("cd"))
+        conv = int if arabic else _cn_date_part
+        try:
+            y, mo, d = (conv(x) for x in parts)
+            value = dt.date(y, mo, d).isoformat()
+        except (KeyError, TypeError, ValueError):
+            continue
+        return [Claim("publish_date", value, m.group("date"), near=m.start("date"))]
     m = _PUBLISHED.search(text[:3000])
     if m:
         value = f"{int(m.group('y')):04d}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"
@@ -229,6 +249,8 @@ def _publish_date(text: str) -> list[Claim]:
 
 
 def _cn_date_part(s: str) -> int:
+    if s == "元":  # 元月 is January
+        return 1
     digits = {"〇": 0, "零": 0, "○": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
     if "十" in s:
         tens, _, ones = s.partition("十")
@@ -251,9 +273,7 @@ def _narrative_claims(doc: Document, sections: list[Section]) -> list[Claim]:
 
     claims: list[Claim] = []
     for rule in RULES:
-        claim = _first_match(rule, sections, view, text)
-        if claim is not None:
-            claims.append(claim)
+        claims.extend(_rule_claims(rule, sections, view, text))
     found = {c.field for c in claims}
     for field, names, pattern in ZERO_RULES:
         if field in found:
@@ -270,7 +290,10 @@ def _narrative_claims(doc: Document, sections: list[Section]) -> list[Claim]:
     return claims
 
 
-def _first_match(rule: Rule, sections: list[Section], view, text: str) -> Claim | None:  # type: ignore[no-untyped-def]
+def _rule_claims(rule: Rule, sections: list[Section], view, text: str) -> list[Claim]:  # type: ignore[no-untyped-def]
+    """Every match of the rule in its sections, so that two different values for one field meet
+    in the evidence check as a conflict instead of the first one winning."""
+    out: list[Claim] = []
     for name in rule.sections:
         for i, s in enumerate(sections):
             if s.name != name:
@@ -278,26 +301,30 @@ def _first_match(rule: Rule, sections: list[Section], view, text: str) -> Claim 
             claims = list(_matches(rule, view(i), text))
             if not claims:
                 continue
-            first = claims[0]
             if not rule.accounts:
-                return first
+                out.extend(claims)
+                continue
             # Several accounts of one channel listed in one paragraph ("…”微博发布信息2362条;
             # “…”微博发布信息1945条") are the channel's count together.
-            group = [first]
+            group = [claims[0]]
             for c in claims[1:]:
                 prev = group[-1]
                 if "\n" in text[(prev.near or 0) + len(prev.quote) : c.near or 0]:
                     break
                 group.append(c)
             if len(group) == 1:
-                return first
+                out.append(group[0])
+                continue
+            first = group[0]
             lo = first.near or 0
             hi = (group[-1].near or 0) + len(group[-1].quote)
             parts = [c.value for c in group]
-            return Claim(rule.field, sum(parts), text[lo:hi], near=lo, parts=parts,
-                         approximate=any(c.approximate for c in group),
-                         note=f"{rule.field} summed over {len(group)} accounts listed together")
-    return None
+            out.append(Claim(rule.field, sum(parts), text[lo:hi], near=lo, parts=parts,
+                             approximate=any(c.approximate for c in group),
+                             note=f"{rule.field} summed over {len(group)} accounts listed together"))
+        if out:
+            return out  # the rule's first section that has matches (overview only when nothing else)
+    return out
 
 
 def _matches(rule: Rule, v: Compact, text: str) -> Iterator[Claim]:
@@ -453,4 +480,6 @@ def _table_claims(doc: Document, sections: list[Section], template: str, warning
     claims.extend(rows)
     claims.extend(table_three_scalars(text, rows))
     claims.extend(table_four(text, *span("remedies")))
+    for c in claims:
+        c.origin = "table"
     return claims

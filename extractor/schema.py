@@ -66,6 +66,10 @@ class Evidence(BaseModel):
     start: int
     end: int
     approximate: bool = False
+    # How the value was found (a rules sentence, a table cell, a sum of cells or accounts, a model)
+    # and whether the quote was in the text as given or only after normalising white space/NFKC.
+    origin: Literal["sentence", "table", "sum", "model"] = "sentence"
+    alignment: Literal["exact", "normalised"] = "exact"
 
 
 class Proactive(BaseModel):

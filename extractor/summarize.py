@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,6 +37,7 @@ from .schema import (
     get_field,
 )
 from .sections import find_sections, section_text
+from .verify import binding_view, binds, mentions
 
 MODEL_BACKENDS = ("llm", "hybrid")
 MIN_FIGURES, MAX_FIGURES = 3, 5
@@ -156,21 +157,63 @@ def unstated(sentence: str, text: str) -> list[float | int]:
     return [n for n in _numbers(sentence) if _key(n) not in have]
 
 
-def _prose(summary: Summary | BaseModel) -> list[tuple[str, str]]:
-    out = [("headline", getattr(summary, "headline", "") or "")]
-    out += [("problems", p) for p in getattr(summary, "problems", [])]
-    out += [("next_steps", p) for p in getattr(summary, "next_steps", [])]
+Values = Mapping[str, Number]
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def record_values(result: ExtractionResult) -> dict[str, Number]:
+    """The record's verified numbers by field: what a summary sentence may state."""
+    out: dict[str, Number] = {}
+    for name in (*NUMERIC_FIELDS, "report_year"):
+        value = get_field(result.record, name)
+        if value is not None and name in result.evidence and not isinstance(value, bool):
+            out[name] = value
     return out
 
 
-def _offending(summary: Summary | BaseModel, text: str) -> list[tuple[str, str]]:
-    return [(part, s) for part, item in _prose(summary) for s in sentences(item) if unstated(s, text)]
+def unbound(sentence: str, text: str, values: Values) -> list[float | int]:
+    """The numbers of a summary sentence that are not the record's value of a field the sentence
+    names (the binding rule, as for evidence). A number with no measure word (a year) must at
+    least be one the report writes. English prose has no Chinese subjects to bind: there each
+    number must be one of the record's values."""
+    bad: list[float | int] = []
+    chinese = _CJK.search(sentence) is not None
+    have = _source_numbers(text)
+    for m in mentions(binding_view(re.sub(r"(?<=\d),(?=\s)", ";", sentence))):
+        if m.measure and chinese:
+            ok = any(_same(v, m.value) and binds(f, v, sentence) for f, v in values.items())
+        elif not chinese:
+            ok = any(_same(v, m.value) for v in values.values()) or (
+                1900 < m.value < 2100 and _key(m.value) in have)
+        else:
+            ok = _key(m.value) in have
+        if not ok:
+            bad.append(m.value)
+    return bad
 
 
-def faithful(summary: Summary | BaseModel, text: str) -> list[str]:
+def _same(a: float | int, b: float | int) -> bool:
+    return abs(float(a) - float(b)) < 1e-6 * max(1.0, abs(float(b)))
+
+
+def _prose(summary: Summary | BaseModel, text: str) -> list[tuple[str, str]]:
+    """The summary's own sentences; an item that is the report's text word for word is a quote, and
+    its numbers are the report's."""
+    out = [("headline", getattr(summary, "headline", "") or "")]
+    source = normalise(text)
+    for part in ("problems", "next_steps"):
+        out += [(part, p) for p in getattr(summary, part, []) if normalise(p) not in source]
+    return out
+
+
+def _offending(summary: Summary | BaseModel, text: str, values: Values) -> list[tuple[str, str]]:
+    return [(part, s) for part, item in _prose(summary, text) for s in sentences(item) if unbound(s, text, values)]
+
+
+def faithful(summary: Summary | BaseModel, text: str, values: Values) -> list[str]:
     """The sentences of the summary's prose (headline, problems, next steps) that state a number
-    the source text does not; [] for a faithful summary."""
-    return [s for _, s in _offending(summary, text)]
+    which is not the record's value for a field the sentence names; [] for a faithful summary."""
+    return [s for _, s in _offending(summary, text, values)]
 
 
 def _drop(summary: Any, bad: Iterable[str]) -> None:
@@ -188,8 +231,9 @@ def _drop(summary: Any, bad: Iterable[str]) -> None:
     summary.next_steps = [c for c in (clean(p) for p in summary.next_steps) if c]
 
 
-def _reasons(bad: list[tuple[str, str]], text: str) -> list[str]:
-    return [f"{part}: {s[:60]!r} states {', '.join(_fmt(n) for n in unstated(s, text))}, which the report does not"
+def _reasons(bad: list[tuple[str, str]], text: str, values: Values) -> list[str]:
+    return [f"{part}: {s[:60]!r} states {', '.join(_fmt(n) for n in unbound(s, text, values))}, "
+            "which is not the record's value for what the sentence names"
             for part, s in bad]
 
 
@@ -220,10 +264,11 @@ class SummaryAnswer(BaseModel):
         text = ctx.get("chunk")
         if text is None:  # a cached answer: checked when it was made
             return self
-        bad = _offending(self, text)
+        values = ctx.get("values", {})
+        bad = _offending(self, text, values)
         if not bad:
             return self
-        reasons = _reasons(bad, text)
+        reasons = _reasons(bad, text, values)
         if ctx.get("strikes", 0) == 0:
             ctx["strikes"] = 1
             raise ValueError("; ".join(reasons) + ". Use only numbers written in the material, or write no number.")
@@ -390,7 +435,7 @@ def model_summary(doc: Document, result: ExtractionResult, settings: Settings, l
             "summary", SummaryAnswer,
             {"figures": _figures_block(result), "text": problems_text(doc, result), "lang_name": LANG_NAMES[lang],
              "draft": base.headline},
-            doc.text, usage, max_tokens=SUMMARY_MAX_TOKENS,
+            doc.text, usage, max_tokens=SUMMARY_MAX_TOKENS, context={"values": record_values(result)},
         )
     except ModelCallError as exc:
         base.warnings.append(f"model summary failed, written from the record instead: {exc}")
@@ -421,9 +466,10 @@ def summarize_result(doc: Document, result: ExtractionResult, lang: str = "zh", 
         summary = model_summary(doc, result, settings, lang, usage if usage is not None else result.usage)
     else:
         summary = rules_summary(result, doc.text, lang)
-    bad = _offending(summary, doc.text)
+    values = record_values(result)
+    bad = _offending(summary, doc.text, values)
     if bad:
-        summary.warnings.extend(f"unfaithful sentence dropped: {r}" for r in _reasons(bad, doc.text))
+        summary.warnings.extend(f"unfaithful sentence dropped: {r}" for r in _reasons(bad, doc.text, values))
         _drop(summary, [s for _, s in bad])
         if not summary.headline:
             summary.headline = headline(result, doc.text, lang)

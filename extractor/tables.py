@@ -4,126 +4,13 @@ spreadsheet exports), tab-separated, or whitespace-flattened text. Pure function
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from .claims import Claim
+from .rows import Row, iter_rows
 from .schema import TABLE_COLUMNS, TABLE_ROWS
-
-_NUMERIC = re.compile(r"^-?\d+(?:\.\d+)?$")
-_SEPARATOR = re.compile(r"^\|?[\s:|-]+\|?$")
-
-
-@dataclass
-class Row:
-    label: str
-    cells: list[int | float | None]  # value cells after the label; None = blank
-    start: int  # offsets of the whole line in the document text
-    end: int
-    exact: bool  # cell positions known (cells were delimited); False for flattened text
-
-
-def _num(cell: str) -> int | float | None:
-    c = cell.replace(",", "").replace("，", "").strip()
-    if not _NUMERIC.match(c):
-        return None
-    v = float(c)
-    return int(v) if v.is_integer() else v
-
-
-def parse_row(line: str, start: int) -> Row | None:
-    """A table row: a label and at least one numeric cell, or None."""
-    stripped = line.strip()
-    if not stripped or _SEPARATOR.match(stripped) and "-" in stripped:
-        return None
-    end = start + len(line)
-    if "|" in stripped or "\t" in stripped:
-        sep = "|" if "|" in stripped else "\t"
-        parts = stripped.strip("|").split(sep) if sep == "|" else stripped.split("\t")
-        parts = [p.strip() for p in parts]
-        # Label = every cell up to the last non-numeric, non-blank one.
-        last_label = -1
-        for i, p in enumerate(parts):
-            if p and _num(p) is None:
-                last_label = i
-        label = "".join(parts[: last_label + 1])
-        values = [_num(p) for p in parts[last_label + 1 :]]
-        if not any(v is not None for v in values):
-            return None
-        return Row(label=label, cells=values, start=start, end=end, exact=True)
-    m = re.match(r"^(.*?)((?:\s*-?\d+(?:\.\d+)?)+)\s*$", stripped)
-    if not m:
-        return None
-    label = m.group(1).strip()
-    tokens = m.group(2).split()
-    if label and label[-1].isdigit():  # "1.属于国家秘密" is fine; "第3" glued to digits is not a row
-        return None
-    # A flattened row needs at least two numbers: one number after words is a sentence.
-    if len(tokens) < 2 and label:
-        return None
-    return Row(label=label, cells=[_num(t) for t in tokens], start=start, end=end, exact=False)
-
-
-def iter_rows(text: str, lo: int, hi: int) -> list[Row]:
-    rows: list[Row] = []
-    pos = lo
-    previous = ""  # a label-only line: a wrapped label printed above its numbers
-    for line in text[lo:hi].split("\n"):
-        row = parse_row(line, pos)
-        if row is not None:
-            if not row.label and previous:
-                row.label = previous
-            rows.append(row)
-            previous = ""
-        else:
-            previous = line.strip()
-        pos += len(line) + 1
-    return rows
-
+from .vocabulary import GROUP_OTHER, row_key
 
 # ------------------------------------------------------------------ table 三
-
-_ROW_KEYS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("received", re.compile(r"本年(?:度)?新收")),
-    ("carried_over", re.compile(r"上年(?:度)?结转")),
-    ("carried_forward", re.compile(r"结转下年")),
-    ("partially_granted", re.compile(r"部分公开")),
-    ("denied_state_secret", re.compile(r"国家秘密")),
-    ("denied_prohibited_by_law", re.compile(r"法律行政法规禁止")),
-    ("denied_three_safeties", re.compile(r"三安全一稳定")),
-    ("denied_third_party", re.compile(r"第三方")),
-    ("denied_internal_affairs", re.compile(r"内部事务")),
-    ("denied_process_info", re.compile(r"过程性")),
-    ("denied_enforcement_file", re.compile(r"执法案卷")),
-    ("denied_query_matter", re.compile(r"查询事项")),
-    ("unable_not_held", re.compile(r"不掌握")),
-    ("unable_needs_creation", re.compile(r"现成信息|另行制作")),
-    ("unable_unclear", re.compile(r"仍不明确")),
-    ("not_processed_petition", re.compile(r"信访|举报投诉")),
-    ("not_processed_repeat", re.compile(r"重复申请")),
-    ("not_processed_publication", re.compile(r"出版物")),
-    ("not_processed_excessive", re.compile(r"大量反复")),
-    ("not_processed_confirmation", re.compile(r"确认或重新出具|重新出具")),
-    ("other_overdue_correction", re.compile(r"逾期不补正")),
-    ("other_unpaid_fee", re.compile(r"收费通知|缴纳费用")),
-    ("total_processed", re.compile(r"总计")),
-    ("granted", re.compile(r"(?<!不)予以公开")),
-)
-_GROUP_OTHER = re.compile(r"其他处理|他处理")
-
-
-def _row_key(label: str, in_other_group: bool, template: str | None) -> str | None:
-    for key, pattern in _ROW_KEYS:
-        if pattern.search(label):
-            return key
-    bare = re.sub(r"^[\d\s.、（）()一二三四五六七]+", "", label)
-    group = _GROUP_OTHER.search(label)
-    if group:
-        # "（六）其他处理 | 3、其他" (merged group cell repeated) is the 2021 sub-row, not the 2019 row.
-        return "other_other" if "其他" in label[group.end() :] else "other"
-    if in_other_group and bare.startswith("其他"):
-        return "other_other"
-    return None
-
 
 def table_three(text: str, lo: int, hi: int, template: str | None) -> tuple[list[Claim], list[str]]:
     """Claims for `applications.table.<row>` (the row's seven cells) from the rows in [lo, hi)."""
@@ -134,11 +21,11 @@ def table_three(text: str, lo: int, hi: int, template: str | None) -> tuple[list
     seen: set[str] = set()
     for row in rows:
         label = row.label
-        if _GROUP_OTHER.search(label):
+        if GROUP_OTHER.search(label):
             in_other = True
         elif re.search(r"总计|结转下年|不予处理|无法提供|不予公开", label):
             in_other = False
-        key = _row_key(label, in_other, template)
+        key = row_key(label, in_other)
         if key is None or key in seen:
             continue
         if key == "other" and template == "2021" and re.search(r"[1１][、.]|申请人", label):

@@ -7,11 +7,14 @@ dropped to null and named in the warnings.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from .align import locate, normalise
 from .claims import Claim
-from .numbers import date_numbers, numbers_in, states_value
+from .numbers import date_numbers, parse_number
+from .rows import Row, iter_rows
 from .schema import (
     DERIVED_FIELDS,
     TABLE_COLUMNS,
@@ -19,7 +22,28 @@ from .schema import (
     Evidence,
     ExtractionResult,
     ReportRecord,
+    get_field,
     set_field,
+)
+from .vocabulary import (
+    BLOCKERS,
+    BLOCKERS_GENERIC,
+    CLAUSE_END,
+    GROUP_OTHER,
+    INSTRUCTION,
+    JOINED,
+    MULTI_YEAR,
+    PART_BEFORE,
+    PART_BEFORE_GENERIC,
+    RUNNING,
+    SENTENCE_END,
+    SUBJECTS,
+    TABLE2_ROWS,
+    TABLE4_PARTS,
+    TABLE_FIELD_ROWS,
+    YEAR_BOUND,
+    ZERO_WORDS,
+    row_key,
 )
 
 
@@ -31,47 +55,303 @@ def place(doc: Document, claim: Claim) -> tuple[int, int] | None:
     return locate(doc.text, q, claim.near)
 
 
-def _contains_number(quote: str, value: int) -> bool:
-    return any(n == value for n in numbers_in(quote)) or str(value) in normalise(quote)
+# ------------------------------------------------------------------ the binding rule
+
+_TOKEN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?(?:万|亿)?|[零〇两一二三四五六七八九十百千]+(?:万|亿)?")
+_APPROX_AFTER = re.compile(r"余万|余|多")
+_ALL_MEASURES = "".join(sorted({m for s in SUBJECTS.values() for m in s.measures} | set("场次期个部份人")))
+_TERMS: list[tuple[str, re.Pattern[str]]] = [(f, re.compile(s.terms)) for f, s in SUBJECTS.items()]
+_PARENTS = re.compile(r"复议|诉讼|起诉")
 
 
-def value_stated(claim: Claim, quote: str) -> bool:
-    """Does the verbatim quote state this claim's value?"""
-    field, value = claim.field, claim.value
+@dataclass(frozen=True)
+class Mention:
+    """A number written as a quantity: the token, then (after 余/多) its measure word."""
+
+    value: float | int
+    start: int  # in the binding view of the quote
+    end: int  # after the measure word ("" measure: after the token)
+    measure: str
+    # Written in Chinese numerals or counted in 个 and followed by more words: 四个全面, 两个维护,
+    # 3个部门 name things, so only a subject right after (两场新闻发布会) makes them a count.
+    phrase: bool = False
+
+
+def binding_view(quote: str) -> str:
+    """The quote as the rule reads it: NFKC, white space gone, but two numbers apart stay apart."""
+    return normalise(re.sub(r"(?<=\d)[\s|]+(?=\d)", "|", quote))
+
+
+def mentions(view: str) -> list[Mention]:
+    """Every standalone number token of the view with its measure word ('' when none follows).
+
+    Not quantities, so never given a measure: a numeral inside a word (进一步, 一是, 第一),
+    a year, date or document number (2017年, 〔2018〕3号), a list or row index (2., （三）)."""
+    out: list[Mention] = []
+    for m in _TOKEN.finditer(view):
+        s, e = m.span()
+        value = parse_number(m.group(0))
+        if value is None:
+            continue
+        prev = view[s - 1] if s else ""
+        measure = ""
+        if prev not in "第[(（〔.":
+            k = e
+            approx = _APPROX_AFTER.match(view, k)
+            if approx:
+                k = approx.end()
+            ch = view[k : k + 1]
+            if ch and ch in _ALL_MEASURES and view[k + 1 : k + 2] != "性":  # 一次性 is not a count
+                measure, e = ch, k + 1
+            elif view.startswith("万元", k) or view.startswith("亿元", k):
+                value, measure, e = value * (10_000 if view[k] == "万" else 100_000_000), "元", k + 2
+        phrase = bool(measure) and (not m.group(0)[0].isdigit() or measure == "个") and bool(
+            re.match(r"[\u4e00-\u9fff]", view[e : e + 1]))
+        out.append(Mention(value, s, e, measure, phrase))
+    return out
+
+
+def _subjects(window: str) -> list[tuple[int, int, set[str]]]:
+    """(start, end, fields) of every subject term in `window`; a term inside a longer one is not a term."""
+    spans: dict[tuple[int, int], set[str]] = {}
+    for field, pattern in _TERMS:
+        for m in pattern.finditer(window):
+            if m.end() > m.start():
+                spans.setdefault(m.span(), set()).add(field)
+    keep = [
+        (s, e, f) for (s, e), f in spans.items()
+        if not any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) for (s2, e2) in spans)
+    ]
+    return sorted(keep)
+
+
+def _governing(window: str) -> tuple[int, int, set[str]] | None:
+    """The subject a number at the end of `window` belongs to: the nearest specific term, else the
+    nearest generic one (通过政府网站主动公开…条 counts for the website, not the total)."""
+    found = _subjects(window)
+    specific = [t for t in found if any(not SUBJECTS[f].generic for f in t[2])]
+    pool = specific or found
+    return pool[-1] if pool else None
+
+
+def _same(a: float | int, b: float | int) -> bool:
+    return abs(float(a) - float(b)) < 1e-6 * max(1.0, abs(float(b)))
+
+
+def _bound_here(field: str, view: str, mention: Mention, all_mentions: list[Mention]) -> bool:
+    """Is this mention a quantity of `field`: its subject ahead in the clause, nothing between?"""
+    subject = SUBJECTS[field]
+    sent = max(view.rfind(c, 0, mention.start) for c in SENTENCE_END) + 1
+    # Another quantity of this kind earlier in the sentence closes the region (受理130件，91件同意公开);
+    # one counted in another measure does not (《公报》11期，共发布各类政府文件98个).
+    region = max([sent] + [m.end for m in all_mentions
+                           if m.measure and m.measure in subject.measures and m.end <= mention.start])
+    window = view[region : mention.start]
+    cuts = [i + 1 for i, ch in enumerate(window) if ch in CLAUSE_END]
+    starts = [c for c in reversed(cuts)][:3] + [0]  # this clause, then up to three before it
+    governing = None
+    for st in starts if not mention.phrase else ():
+        governing = _governing(window[st:])
+        if governing is not None:
+            g_start, g_end, fields = governing[0] + st, governing[1] + st, governing[2]
+            break
+    if governing is None:
+        # The subject right after the measure: 共有2件行政复议案件, 召开12场新闻发布会.
+        tail = view[mention.end : mention.end + 10]
+        tail = re.split(f"[{SENTENCE_END}{CLAUSE_END}]", tail)[0]
+        after = _subjects(tail)
+        return bool(after) and after[0][0] <= 2 and field in after[0][2] and not INSTRUCTION.search(tail)
+    if field not in fields:
+        return False
+    before = window[max(0, g_start - 4) : g_start]
+    if BLOCKERS.search(window[g_end:]) or PART_BEFORE.search(before):
+        return False
+    if RUNNING.search(window[g_end:]) and not YEAR_BOUND.search(view[sent : mention.start]):
+        return False
+    if MULTI_YEAR.search(view[sent : mention.start]):
+        return False
+    if before[-1:] and before[-1] in JOINED and any(e == g_start - 1 and field not in f for _, e, f in _subjects(window[: g_start - 1])):
+        return False
+    if subject.generic and (PART_BEFORE_GENERIC.search(before) or BLOCKERS_GENERIC.search(window[g_end:])):
+        return False
+    if subject.parent:
+        kinds = list(_PARENTS.finditer(view, sent, region + g_start))
+        if kinds and not re.fullmatch(subject.parent, kinds[-1].group(0)):
+            return False
+    return True
+
+
+def _binds_sentence(field: str, value: float | int, view: str) -> bool:
+    subject = SUBJECTS[field]
+    found = mentions(view)
+    for m in found:
+        if m.measure and m.measure in subject.measures and _same(m.value, value) and _bound_here(field, view, m, found):
+            return True
+    return value == 0 and _zero_stated(field, view)
+
+
+def _zero_stated(field: str, view: str) -> bool:
+    """A zero in words: a negation and the field's subject in one clause (未发生…行政复议)."""
+    for clause in re.split(f"[{SENTENCE_END}{CLAUSE_END}]", view):
+        if any(m.measure for m in mentions(clause)):
+            continue
+        subjects = [(s, fields) for s, _, fields in _subjects(clause) if field in fields]
+        if subjects and ZERO_WORDS.search(clause):
+            return True
+        # 无 right before the subject: 无收费及减免情况, 无行政复议
+        if any(clause[s - 1 : s] == "无" for s, _ in subjects if s):
+            return True
+    return False
+
+
+def _rows(quote: str) -> list[Row]:
+    return iter_rows(quote, 0, len(quote))
+
+
+def _binds_table(field: str, value: float | int, quote: str) -> bool:
+    """A value read from a table: the cell in the row and column the field names."""
+    rows = _rows(quote)
+    if not rows:
+        return False
+    if field in TABLE_FIELD_ROWS:
+        allowed = TABLE_FIELD_ROWS[field]
+        total, keys, in_other = 0, set(), False
+        for r in rows:
+            in_other = in_other or bool(GROUP_OTHER.search(r.label))
+            key = row_key(r.label, in_other or field == "applications.other")
+            if key not in allowed or key in keys or len(r.cells) < 7 or r.cells[-1] is None:
+                return False
+            keys.add(key)
+            total += r.cells[-1]
+        # A sum over a group of rows (the eight 不予公开 rows) needs every row of the group.
+        whole = keys == set(allowed) or (field == "applications.other" and keys in ({"other"}, set(allowed) - {"other"}))
+        return (len(allowed) == 1 or whole) and _same(total, value)
+    kind, _, part = field.partition(".")
+    if kind in ("reconsideration", "litigation") and part in TABLE4_PARTS:
+        i = TABLE4_PARTS.index(part)
+        for r in rows:
+            cells = r.cells[-15:]
+            if len(cells) < 15 or any(c is None or isinstance(c, float) for c in cells):
+                continue
+            got = cells[i] if kind == "reconsideration" else cells[5 + i] + cells[10 + i]  # type: ignore[operator]
+            if _same(got, value):  # type: ignore[arg-type]
+                return True
+        return False
+    if field == "proactive.regulations_issued":
+        firsts = [r.cells[0] for r in rows if TABLE2_ROWS.match(re.sub(r"\s|\|", "", r.label))]
+        return len(firsts) == len(rows) and all(c is not None for c in firsts) and _same(sum(firsts), value)  # type: ignore[arg-type]
+    return False
+
+
+def binds(field: str, value: Any, quote: str, parts: list[float | int] | None = None) -> bool:
+    """THE binding rule: does `quote` state `value` as the quantity of `field`?
+
+    Used by every backend, the summaries and the scorer. A number binds only as a standalone
+    quantity with a measure word the field allows and the field's subject ahead of it in the same
+    clause (nothing such as 其中, 较上年, 累计 or another subject between), or as the cell of the
+    row and column the field names. A clause that instructs binds nothing."""
+    if not quote or not quote.strip() or INSTRUCTION.search(quote):
+        return False
+    if isinstance(value, dt.date):
+        value = value.isoformat()
     if field.startswith("applications.table."):
-        return _row_stated(value, quote)
-    if field.startswith(("problems.", "improvements.")):
+        return _row_stated(field.rsplit(".", 1)[1], value, quote)
+    if field.startswith(("problems.", "improvements.")) or field in ("problems", "improvements"):
         return bool(value) and normalise(str(value)) in normalise(quote)
     if field == "issuer":
-        return normalise(str(value)) in normalise(quote)
+        return bool(value) and normalise(str(value)) in normalise(quote)
     if field == "scope":
         return value in ("region", "organ") and bool(quote.strip())
     if field == "report_year":
-        return _contains_number(quote, int(value))
+        # The statistical year: the report's title (2017年政府信息公开…报告) or its period (自2017年1月1日);
+        # not any year, and never a document number (〔2018〕3号).
+        view = binding_view(quote)
+        return isinstance(value, int) and bool(
+            re.search(rf"(?<![\d\[〔(（]){value}年度?[^。；;]{{0,24}}?(?:政府信息公开|年度报告|工作报告)", view)
+            or re.search(rf"(?<![\d\[〔(（]){value}年1月1日", view)
+        )
     if field == "publish_date":
-        d = dt.date.fromisoformat(str(value))
+        try:
+            d = dt.date.fromisoformat(str(value))
+        except ValueError:
+            return False
         nums = date_numbers(quote)
-        return all(any(n == part for n in nums) for part in (d.year, d.month, d.day))
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return all(any(n == p for n in nums) for p in (d.year, d.month, d.day))
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or field not in SUBJECTS:
         return False
-    if claim.parts:
-        nums = numbers_in(quote)
-        return abs(sum(claim.parts) - value) < 1e-9 and all(any(n == p for n in nums) for p in claim.parts)
-    return states_value(quote, value)
+    if parts:  # a sum: rows of one table, or accounts of one channel listed together
+        return _same(sum(parts), value) and (_binds_table(field, value, quote) or _parts_bound(field, parts, binding_view(quote)))
+    view = binding_view(quote)
+    if _binds_sentence(field, value, view) or _binds_table(field, value, quote):
+        return True
+    # A sum the quote shows as its addends (accounts of one channel listed together).
+    found = mentions(view)
+    addends = [m.value for m in found if m.measure and m.measure in SUBJECTS[field].measures
+               and _bound_here(field, view, m, found)]
+    return len(addends) > 1 and _same(sum(addends), value) and _parts_bound(field, addends, view)
 
 
-def _row_stated(row: dict[str, int | None], quote: str) -> bool:
-    nums = numbers_in(quote)
+def _parts_bound(field: str, parts: list[float | int], view: str) -> bool:
+    """A sum over accounts listed together: every addend binds, and none is a sub-item of another
+    (其中) or a change (较上年)."""
+    if re.search(r"其中|较上年|同比|合计|共计", view):
+        return False
+    found = mentions(view)
+    used: set[int] = set()
+    for p in parts:
+        hit = next((i for i, m in enumerate(found) if i not in used and m.measure in SUBJECTS[field].measures
+                    and m.measure and _same(m.value, p) and _bound_here(field, view, m, found)), None)
+        if hit is None:
+            return False
+        used.add(hit)
+    return True
+
+
+def value_stated(claim: Claim, quote: str) -> bool:
+    """Does the verbatim quote state this claim's value for its field? (the binding rule)"""
+    return binds(claim.field, claim.value, quote, claim.parts or None)
+
+
+def _row_stated(key: str, row: Any, quote: str) -> bool:
+    """A table 三 row claim: the quote is that row (its label names it) and holds its cells in order."""
+    if not isinstance(row, dict):
+        return False
+    rows = _rows(quote)
+    if len(rows) != 1:
+        return False
+    r = rows[0]
+    label_key = row_key(r.label, key in ("other_other",))
+    if label_key != key and not (key == "other" and label_key == "other_other"):
+        return False
     cells = [row.get(c) for c in TABLE_COLUMNS]
+    got = r.cells[-len(TABLE_COLUMNS) :]
+    if len(got) != len(TABLE_COLUMNS):
+        return False
     for i, v in enumerate(cells):
         if v is None:
             continue
-        if not any(n == v for n in nums):
+        if got[i] != v:
             # A blank 总计 may be summed from the six readable cells (noted in warnings).
-            if i == len(cells) - 1 and all(c is not None for c in cells[:-1]) and v == sum(cells[:-1]):  # type: ignore[arg-type]
+            if i == len(cells) - 1 and got[i] is None and all(c is not None for c in cells[:-1]) \
+                    and v == sum(cells[:-1]):  # type: ignore[arg-type]
                 continue
             return False
     return any(v is not None for v in cells)
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    lo = _sentence_start(text, start)
+    his = [i for i in (text.find(c, end) for c in SENTENCE_END) if i != -1]
+    return text[lo : min(his) if his else len(text)]
+
+
+def origin_of(claim: Claim) -> str:
+    """Where a value came from, as its evidence says: a model, a sum, a table cell or a sentence."""
+    if claim.origin == "llm":
+        return "model"
+    if claim.parts:
+        return "sum"
+    return "table" if claim.origin == "table" else "sentence"
 
 
 def check(doc: Document, claim: Claim) -> Evidence | str:
@@ -81,39 +361,65 @@ def check(doc: Document, claim: Claim) -> Evidence | str:
         return "quote not found in the document"
     start, end = span
     quote = doc.text[start:end]
-    if not value_stated(claim, quote):
-        return f"quote does not state the value {claim.value!r}"
-    return Evidence(quote=quote, start=start, end=end, approximate=claim.approximate)
+    if INSTRUCTION.search(_sentence_around(doc.text, start, end)):
+        return "the quote stands in a sentence that gives instructions"
+    alignment: Literal["exact", "normalised"] = "exact" if quote == claim.quote else "normalised"
+    if claim.field in SUBJECTS and origin_of(claim) in ("sentence", "model"):
+        # A sentence's number is judged with what stands before the quote in its sentence: a quote
+        # cut after 其中 or after 予以公开及 would otherwise hide what the number counts.
+        lead = _sentence_start(doc.text, start)
+        context = doc.text[lead:end]
+        if not value_stated(claim, context):
+            return f"the sentence does not bind the value {claim.value!r} to the field"
+        if not value_stated(claim, quote):
+            start, quote = lead, context  # the quote needs its sentence's subject (2017年，…累计…条)
+    elif not value_stated(claim, quote):
+        return f"quote does not bind the value {claim.value!r} to the field"
+    return Evidence(quote=quote, start=start, end=end, approximate=claim.approximate, origin=origin_of(claim),
+                    alignment=alignment)
+
+
+_LEAD_MAX = 160  # how far back a sentence start is looked for
+
+
+def _sentence_start(text: str, start: int) -> int:
+    lo = max(0, start - _LEAD_MAX)
+    return max([lo] + [text.rfind(c, lo, start) + 1 for c in SENTENCE_END if text.rfind(c, lo, start) != -1])
+
+
+def _short(quote: str) -> str:
+    q = " ".join(quote.split())
+    return q if len(q) <= 40 else q[:39] + "…"
 
 
 def assemble(doc: Document, claims: list[Claim], backend: str) -> ExtractionResult:
-    """Verify every claim; the first verified claim of a field wins (callers order them)."""
+    """Verify every claim. Two verified values for one field from the same side are a conflict
+    (null, and said in warnings), never settled by order; a model value that differs from a
+    verified rules value is a conflict too, and the rules value stays."""
     result = ExtractionResult(source=doc.source, sha256=doc.sha256, backend=backend)
     record = ReportRecord()
-    kept: dict[str, Claim] = {}
     tables: dict[str, dict[str, int | None]] = {}
     lists: dict[str, dict[int, str]] = {"problems": {}, "improvements": {}}
+    verified: dict[str, list[tuple[Claim, Evidence]]] = {}
     for claim in claims:
         if claim.field in DERIVED_FIELDS:
-            if claim.field not in kept:
+            if get_field(record, claim.field) is None:
                 set_field(record, claim.field, claim.value)
-                kept[claim.field] = claim
-            continue
-        if claim.field in kept:
-            first = kept[claim.field]
-            if first.value != claim.value and claim.origin != first.origin:
-                ev = check(doc, claim)
-                if isinstance(ev, Evidence):
-                    result.warnings.append(
-                        f"{claim.field}: {first.origin} value {first.value!r} kept; {claim.origin} said {claim.value!r}"
-                    )
             continue
         ev = check(doc, claim)
         if isinstance(ev, str):
             result.warnings.append(f"{claim.field}: {claim.origin} value {claim.value!r} dropped: {ev}")
             continue
-        kept[claim.field] = claim
-        result.evidence[claim.field] = ev
+        verified.setdefault(claim.field, []).append((claim, ev))
+    for field, found in verified.items():
+        if field.startswith(("applications.table.", "problems.", "improvements.")):
+            chosen: tuple[Claim, Evidence] | None = found[0]  # one row / item per key: the first reading
+        else:
+            chosen = _settle(field, found, result.warnings)
+        if chosen is None:
+            continue
+        claim, ev = chosen
+        result.evidence[field] = ev
         if claim.note:
             result.warnings.append(claim.note)
         _apply(record, claim, tables, lists)
@@ -124,6 +430,35 @@ def assemble(doc: Document, claims: list[Claim], backend: str) -> ExtractionResu
             setattr(record, name, [items[k] for k in sorted(items)])
     result.record = record
     return result
+
+
+def _settle(field: str, found: list[tuple[Claim, Evidence]], warnings: list[str]) -> tuple[Claim, Evidence] | None:
+    rules = [(c, e) for c, e in found if c.origin != "llm"]
+    model = [(c, e) for c, e in found if c.origin == "llm"]
+
+    def distinct(pairs: list[tuple[Claim, Evidence]]) -> list[tuple[Claim, Evidence]]:
+        out: list[tuple[Claim, Evidence]] = []
+        for c, e in pairs:
+            if all(c.value != o.value for o, _ in out):
+                out.append((c, e))
+        return out
+
+    for side, pairs in (("rules", distinct(rules)), ("model", distinct(model))):
+        if len(pairs) > 1:
+            said = "; ".join(f"{c.value!r} («{_short(e.quote)}»)" for c, e in pairs)
+            warnings.append(f"{field}: conflict: the {side} found {said}; left null")
+            if side == "rules":
+                return None
+    rules, model = distinct(rules), distinct(model)
+    if len(rules) == 1:
+        for c, e in model:
+            if c.value != rules[0][0].value:
+                warnings.append(
+                    f"{field}: conflict: the model chose {c.value!r} («{_short(e.quote)}»); "
+                    f"the rules value {rules[0][0].value!r} is kept"
+                )
+        return rules[0]
+    return model[0] if len(model) == 1 else None
 
 
 def _apply(record: ReportRecord, claim: Claim, tables: dict[str, Any], lists: dict[str, dict[int, str]]) -> None:

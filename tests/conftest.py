@@ -20,7 +20,10 @@ HUAIAN_PDF = EXAMPLES / "huaian_2024_report.pdf"
 
 
 def gold_files() -> list[Path]:
-    return sorted(GOLD_DIR.glob("*.json"))
+    """The gold files the rules were written alongside (examples and template fixtures). The
+    corpus's blind gold (eval/corpus/) is scored by `extractor eval`, dev and test apart: its test
+    split is never looked at document by document while writing code."""
+    return sorted(p for p in GOLD_DIR.glob("*.json") if not load_gold(p)["document"].startswith("eval/corpus/"))
 
 
 def load_gold(path: Path) -> dict[str, Any]:

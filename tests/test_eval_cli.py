@@ -29,11 +29,11 @@ def test_eval_prints_and_writes_the_comparison(tmp_path: Path) -> None:
 
 
 def test_field_filter_and_min_f1_gate() -> None:
-    ok = CliRunner().invoke(app, ["eval", "--gold", GOLD, "-b", "rules", "--docs", "003_",
+    ok = CliRunner().invoke(app, ["eval", "--gold", GOLD, "-b", "rules", "--docs", "003_85db",
                                   "--fields", "proactive.total,litigation.total", "--min-f1", "0.9"])
     assert ok.exit_code == 0, ok.output
     assert "`proactive.total`" in ok.output and "`issuer`" not in ok.output
-    failing = CliRunner().invoke(app, ["eval", "--gold", GOLD, "-b", "rules", "--docs", "003_", "--min-f1", "1.01"])
+    failing = CliRunner().invoke(app, ["eval", "--gold", GOLD, "-b", "rules", "--docs", "003_85db", "--min-f1", "1.01"])
     assert failing.exit_code == 1
 
 

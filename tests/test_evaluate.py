@@ -40,7 +40,7 @@ def make_result(
     return result
 
 
-TEXT = "丽江市人民政府2017年报告。网站发布信息60条。"
+TEXT = "丽江市人民政府2017年政府信息公开年度报告。网站发布信息60条。"
 FIVE = ["issuer", "report_year", "proactive.total", "proactive.website", "fees.collected"]
 
 
@@ -50,7 +50,7 @@ def five_outcomes() -> EvalReport:
         {"issuer": "丽江市人民政府", "report_year": 2017, "proactive.website": 60},
         {
             "issuer": Evidence(quote="丽江市人民政府", start=0, end=7),  # valid
-            "report_year": Evidence(quote="2017年", start=7, end=12),  # valid
+            "report_year": Evidence(quote="2017年政府信息公开年度报告", start=7, end=22),  # valid
             "proactive.website": Evidence(quote="网站发布信息60条", start=0, end=9),  # offsets wrong
         },
     )
@@ -128,7 +128,7 @@ def test_evidence_that_does_not_state_the_value() -> None:
 
 
 def test_value_comparison() -> None:
-    assert values_equal("个旧市", "个旧市人民政府")  # containment after normalisation
+    assert not values_equal("个旧市", "个旧市人民政府")  # the issuer exactly, after normalisation
     assert not values_equal("荆州市政府", "荆州市人民政府")  # not containment: wrong
     assert values_equal("丽江市人民政府", "丽江市 人民政府")  # white space ignored
     assert values_equal("2018-02-25", dt.date(2018, 2, 25))
@@ -212,7 +212,8 @@ def test_writers() -> None:
     a, b = five_outcomes(), score([(make_gold({}), make_result({}, backend="llm"), TEXT)], fields=FIVE)
     md = to_markdown({"rules": a, "llm": b})
     assert "| `proactive.website` | 0.000 / 0.000 / 0 | – / 1.000 / 0 |" in md
-    assert "| evidence_validity | 0.667 | – |" in md
+    assert "| evidence validity (re-checked by the scorer's binding rule) | 0.667 | – |" in md
+    assert "| **F1 (stated fields)** | 0.333 | – |" in md
     data = json.loads(to_json({"rules": a}))
     assert data["rules"]["overall"]["accuracy"] == pytest.approx(0.4)
 

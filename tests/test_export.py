@@ -74,7 +74,8 @@ def test_jsonl_line_shape(path: Path) -> None:
     assert isinstance(obj["warnings"], list) and all(isinstance(w, str) for w in obj["warnings"])
     assert obj["evidence"], "evidence map empty"
     for name, ev in obj["evidence"].items():
-        assert set(ev) == {"quote", "start", "end", "approximate"}, name
+        assert set(ev) == {"quote", "start", "end", "approximate", "origin", "alignment"}, name
+        assert ev["origin"] in ("sentence", "table", "sum", "model") and ev["alignment"] in ("exact", "normalised")
         assert isinstance(ev["start"], int) and isinstance(ev["end"], int) and isinstance(ev["approximate"], bool)
     # Plain values: numbers are numbers, dates ISO strings, lists lists.
     if obj["publish_date"] is not None:

@@ -76,15 +76,15 @@ def test_cached_rerun_makes_zero_model_calls(runs: dict[str, list]) -> None:
 
 
 def test_model_summary_is_faithful_and_uses_the_record(runs: dict[str, list], cache_dir: Path) -> None:
-    from extractor.summarize import faithful, summarize_batch
+    from extractor.summarize import faithful, record_values, summarize_batch
 
     settings = Settings(cache_dir=cache_dir, backend="hybrid")
     outcomes = list(summarize_batch(SEEDS[:1], "hybrid", settings))
     summary = outcomes[0].summary
     assert summary is not None and summary.headline
     text = read_document(SEEDS[0]).text
-    assert faithful(summary, text) == []
-    record = runs["hybrid"][0].record
+    record = runs["hybrid"][0]
+    assert faithful(summary, text, record_values(record)) == []
     assert 3 <= len(summary.key_figures) <= 5
     for kf in summary.key_figures:
         assert get_field(record, kf.field) == kf.value

@@ -22,6 +22,7 @@ from extractor.summarize import (
     FIGURE_ORDER,
     SummaryAnswer,
     faithful,
+    record_values,
     summarize_document,
     summarize_result,
 )
@@ -53,7 +54,7 @@ def test_rules_summary_is_faithful_and_its_figures_are_the_records(path: Path) -
     source = {round(float(n), 4) for n in numbers_in(text)}
     for sentence in prose(summary):
         assert all(round(float(n), 4) in source for n in numbers_in(sentence)), sentence
-    assert faithful(summary, text) == []
+    assert faithful(summary, text, record_values(result)) == []
     # Key figures: the record's own values and evidence, in the order of importance.
     assert 3 <= len(summary.key_figures) <= 5
     for kf in summary.key_figures:
@@ -95,22 +96,27 @@ def test_english_rules_summary_keeps_chinese_names_and_quotes() -> None:
     assert summary.lang == "en"
     assert summary.headline.startswith("丽江市人民政府 (Municipal People's Government), 2017 annual report")
     assert "34,596 items disclosed proactively" in summary.headline
-    assert faithful(summary, text) == []
+    assert faithful(summary, text, record_values(rules_result(LIJIANG))) == []
     assert summary.problems and all("quoted from the report" in p for p in summary.problems)
     assert "部分单位对政府信息公开的重要性认识不足" in summary.problems[0]
 
 
-def test_faithful_compares_normalised_numbers() -> None:
+def test_faithful_binds_each_number_to_the_field_its_sentence_names() -> None:
     text = "2017年主动公开政府信息34596条，受理申请130件。"
+    values = {"proactive.total": 34596, "applications.received": 130, "report_year": 2017}
 
     def s(headline: str, problems: list[str] | None = None) -> Summary:
         return Summary(source="x", headline=headline, problems=problems or [])
 
-    assert faithful(s("2017年主动公开3.4596万条。"), text) == []
-    assert faithful(s("In 2017, 34,596 items; 130 applications."), text) == []
-    assert faithful(s("主动公开34596条。受理99999件。"), text) == ["受理99999件。"]
-    assert faithful(s("2031年主动公开34596条。"), text) == ["2031年主动公开34596条。"]  # a year counts too
-    assert faithful(s("标题。", ["人手不足。", "共有57件积压。"]), text) == ["共有57件积压。"]
+    assert faithful(s("2017年主动公开3.4596万条。"), text, values) == []
+    assert faithful(s("In 2017, 34,596 items; 130 applications."), text, values) == []
+    assert faithful(s("主动公开34596条。受理99999件。"), text, values) == ["受理99999件。"]
+    assert faithful(s("2031年主动公开34596条。"), text, values) == ["2031年主动公开34596条。"]  # a year counts too
+    assert faithful(s("标题。", ["人手不足。", "共有57件积压。"]), text, values) == ["共有57件积压。"]
+    # A number the report writes, attached to the wrong subject: 34596 is the proactive total.
+    wrong = "丽江市人民政府2017年受理依申请公开34596件。"
+    assert faithful(s(wrong), text, values) == [wrong]
+    assert faithful(s("In 2017, 99 applications."), text, values) == ["In 2017, 99 applications."]
 
 
 # ------------------------------------------------------------------ the command line
@@ -206,7 +212,7 @@ def test_unfaithful_model_headline_is_reasked_once_then_dropped_with_a_warning(t
     assert any(w.startswith("unfaithful") and "next_steps:" in w and "8888" in w for w in s.warnings)
     assert any("headline written from the record" in w for w in s.warnings)
     text = LIJIANG.read_text(encoding="utf-8")
-    assert faithful(s, text) == []
+    assert faithful(s, text, record_values(rules_result(LIJIANG))) == []
     assert s.backend == "hybrid" and [kf.field for kf in s.key_figures][:2] == ["applications.received", "proactive.total"]
 
 

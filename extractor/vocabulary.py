@@ -1,0 +1,156 @@
+"""What binds a number to a field: per field, the subject terms, the measure words it allows,
+and the words that break the binding. Data, not code paths: a new phrasing is a new term here.
+
+Used by the binding rule (`verify.binds`) for every backend, the summaries and the scorer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ITEMS = "条篇件项则"  # items disclosed
+CASES = "件起宗次个例"  # cases, applications, complaints
+APPS = "件条宗份次封"  # not 个: 受理点83个 counts places
+
+
+@dataclass(frozen=True)
+class Subject:
+    terms: str  # regex alternatives naming the field's subject
+    measures: str  # measure words allowed right after the number (余/多 may stand between)
+    generic: bool = False  # a broad term (主动公开, 申请) yields to a specific one in the same clause
+    parent: str | None = None  # for outcome sub-fields: the case kind (复议 / 诉讼) they belong to
+
+
+SUBJECTS: dict[str, Subject] = {
+    "proactive.total": Subject(
+        r"主动公开|(?:公开|公布)(?:各类|各项)?(?:政府|政务)?信息|主动公开信息数",
+        ITEMS,
+        generic=True,
+    ),
+    "proactive.website": Subject(r"网站|门户网|网上公开", ITEMS),
+    "proactive.gazette": Subject(r"公报", "条篇件项则份个"),
+    "proactive.weibo": Subject(r"微博", "条篇则"),
+    "proactive.wechat": Subject(r"微信", "条篇则"),
+    "proactive.press_conferences": Subject(r"新闻发布会|发布会", "场次期"),
+    "proactive.policy_interpretations": Subject(r"政策解读|解读", "条篇件个期次份项"),
+    # Documents made this year; 刊登规章、规范性文件等93件 is what a gazette carried, not what was made.
+    "proactive.regulations_issued": Subject(r"(?:制发|制定|出台|印发)(?:了)?(?:各类)?(?:规章|(?:行政)?规范性文件)", "件个部份项"),
+    "applications.received": Subject(
+        r"依申请公开信息数|依申请公开|(?:公开|信息)?申请(?:总数)?(?!受理点|窗口|平台|渠道)|受理(?!点|窗口|平台|中心)|新收|收到",
+        APPS,
+        generic=True,
+    ),
+    "applications.carried_over": Subject(r"上年(?:度)?结转|上年(?:度)?(?:遗留|未办结)", APPS),
+    "applications.granted": Subject(r"(?:同意|予以|全部)公开", APPS),
+    "applications.partially_granted": Subject(r"部分公开", APPS),
+    "applications.denied": Subject(r"不予公开|不同意公开|不公开", APPS),
+    "applications.unable_to_provide": Subject(r"无法提供|信息不存在|不存在", APPS),
+    "applications.not_processed": Subject(r"不予处理", APPS),
+    "applications.other": Subject(r"不属于本(?:行政)?机关|非本(?:行政)?机关|其他途径|其他处理", APPS),
+    "applications.already_public": Subject(r"已主动公开|已经主动公开", APPS),
+    "applications.total_processed": Subject(r"(?:共|累计|全部|总计|合计)?(?:办结|答复完毕|办理完毕)|办结总数", APPS),
+    "applications.carried_forward": Subject(r"结转(?:到|至)?下(?:一)?年|顺延|转入下(?:一)?年", APPS),
+    "reconsideration.total": Subject(r"行政复议|复议", CASES),
+    "litigation.total": Subject(r"行政诉讼|诉讼|起诉", CASES),
+    "complaints.total": Subject(r"举报|投诉", CASES),  # not 申诉: an appeal is not a complaint
+    "fees.collected": Subject(r"收费|收取|费用|处理费", "元"),
+}
+for _kind, _parent in (("reconsideration", r"复议"), ("litigation", r"诉讼|起诉")):
+    for _part, _terms in (("upheld", r"维持"), ("corrected", r"纠正"), ("other", r"其他结果"), ("pending", r"尚未审结|未审结")):
+        SUBJECTS[f"{_kind}.{_part}"] = Subject(_terms, CASES, parent=_parent)
+
+# Between the subject and its number, these make the number something else: a sub-item (其中),
+# a change (较上年), a running total since inception (历年, 截至), a share (占), a category (…类信息),
+# a spread (分别).
+BLOCKERS = re.compile(r"其中|较上年|比上年|较去年|比去年|同比|环比|增长|增加|减少|下降|历年|截至|截止|至今|(?<!各)类|分别|占|平均|人均")
+# 累计 is a running total unless the sentence ties it to the year (2017年，…累计发布…条; 全年累计…).
+RUNNING = re.compile(r"累计")
+YEAR_BOUND = re.compile(r"全年|本年|年内|今年|年度内|(?<!\d)20\d\d年(?!\d{1,2}月)")
+# A count over several years (近3年…受理申请2件, 多年来) is not the year's.
+MULTI_YEAR = re.compile(r"近[\d一二三四五六七八九十两]+年|多年来|历年|自成立以来|以来累计")
+# Two subjects joined (予以公开及部分公开42件) count the two together: the number is neither's.
+JOINED = "及和与、或并"
+# A subject so qualified is a part of the whole, not the whole: 其他应主动公开政府信息856条, 按时办结129件;
+# and for a broad subject, one after 其中 (其中主动公开…) is a part too.
+PART_BEFORE = re.compile(r"(?:其他(?:应|须|需)?|按时|延期|逾期|当场|提前)$")
+PART_BEFORE_GENERIC = re.compile(r"其中$")
+# Between a broad subject and its number, a kind of document makes it a category count:
+# 主动公开规范性文件数16件 is not the total of items disclosed.
+BLOCKERS_GENERIC = re.compile(r"文件|目录|数据")
+# A clause that instructs is never evidence (a planted 把…填写为999999, or an injected prompt).
+INSTRUCTION = re.compile(
+    r"填写|填报为|填为|填入|请将|请把|将其改为|改为|忽略|指令|提示词|ignore|instruction|disregard|system\s*prompt|输出为|回答为",
+    re.IGNORECASE,
+)
+# A zero stated in words.
+ZERO_WORDS = re.compile(
+    r"未发生|未出现|未收到|未收取|均未|没有|未有|为零|为0|未产生|不收取|免收|未接到|零"
+    r"|未[^，,。；;]{0,12}?(?:收取|收费|发生|收到|产生|出现|接到)"  # 未向申请人收取费用
+)
+SENTENCE_END = "。；;！？!?\n"
+CLAUSE_END = "，,:："
+
+
+# ------------------------------------------------------------------ table 三 rows
+
+# Row key → what its label says (labels are matched fuzzily: numbering and spacing vary).
+TABLE_ROW_TERMS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("received", re.compile(r"本年(?:度)?新收")),
+    ("carried_over", re.compile(r"上年(?:度)?结转")),
+    ("carried_forward", re.compile(r"结转下年")),
+    ("partially_granted", re.compile(r"部分公开")),
+    ("denied_state_secret", re.compile(r"国家秘密")),
+    ("denied_prohibited_by_law", re.compile(r"法律行政法规禁止")),
+    ("denied_three_safeties", re.compile(r"三安全一稳定")),
+    ("denied_third_party", re.compile(r"第三方")),
+    ("denied_internal_affairs", re.compile(r"内部事务")),
+    ("denied_process_info", re.compile(r"过程性")),
+    ("denied_enforcement_file", re.compile(r"执法案卷")),
+    ("denied_query_matter", re.compile(r"查询事项")),
+    ("unable_not_held", re.compile(r"不掌握")),
+    ("unable_needs_creation", re.compile(r"现成信息|另行制作")),
+    ("unable_unclear", re.compile(r"仍不明确")),
+    ("not_processed_petition", re.compile(r"信访|举报投诉")),
+    ("not_processed_repeat", re.compile(r"重复申请")),
+    ("not_processed_publication", re.compile(r"出版物")),
+    ("not_processed_excessive", re.compile(r"大量反复")),
+    ("not_processed_confirmation", re.compile(r"确认或重新出具|重新出具")),
+    ("other_overdue_correction", re.compile(r"逾期不补正")),
+    ("other_unpaid_fee", re.compile(r"收费通知|缴纳费用")),
+    ("total_processed", re.compile(r"总计")),
+    ("granted", re.compile(r"(?<!不)予以公开")),
+)
+GROUP_OTHER = re.compile(r"其他处理|他处理")
+
+
+def row_key(label: str, in_other_group: bool = False) -> str | None:
+    """The table 三 row a label names, or None."""
+    for key, pattern in TABLE_ROW_TERMS:
+        if pattern.search(label):
+            return key
+    bare = re.sub(r"^[\d\s.、．（）()一二三四五六七]+", "", label)
+    group = GROUP_OTHER.search(label)
+    if group:
+        # "（六）其他处理 | 3、其他" (merged group cell repeated) is the 2021 sub-row, not the 2019 row.
+        return "other_other" if "其他" in label[group.end() :] else "other"
+    if in_other_group and bare.startswith("其他"):
+        return "other_other"
+    return None
+
+
+# Scalar fields read from table 三's 总计 column: the rows whose totals make them.
+TABLE_FIELD_ROWS: dict[str, tuple[str, ...]] = {
+    "applications.received": ("received",),
+    "applications.carried_over": ("carried_over",),
+    "applications.granted": ("granted",),
+    "applications.partially_granted": ("partially_granted",),
+    "applications.total_processed": ("total_processed",),
+    "applications.carried_forward": ("carried_forward",),
+    "applications.denied": tuple(k for k, _ in TABLE_ROW_TERMS if k.startswith("denied_")),
+    "applications.unable_to_provide": tuple(k for k, _ in TABLE_ROW_TERMS if k.startswith("unable_")),
+    "applications.not_processed": tuple(k for k, _ in TABLE_ROW_TERMS if k.startswith("not_processed_")),
+    "applications.other": ("other", "other_overdue_correction", "other_unpaid_fee", "other_other"),
+}
+TABLE4_PARTS: tuple[str, ...] = ("upheld", "corrected", "other", "pending", "total")
+TABLE2_ROWS = re.compile(r"^(?:规章|(?:行政)?规范性文件)$")
