@@ -34,6 +34,46 @@ def _is_table_row(line: str) -> bool:
     return "|" in line or "\t" in line.strip() or len(re.findall(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])", line)) >= 3
 
 
+# Inline: a top-level numeral after a sentence end, a space or the start, when the text has no
+# line breaks to speak of (a crawler dump puts the whole report on one line).
+_INLINE = re.compile(r"([一二三四五六七八九十]{1,2})[、.．]")
+_BOUNDARY = "。；;！？!?>）)"
+_CN_ORDINAL = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")}
+# Rows of the official tables that are numbered like top-level headings (四、结转下年度继续办理).
+_TABLE_LABEL = re.compile(r"本年新收|本年度新收|上年结转|结转下年|本年度办理结果|年度办理结果")
+_INLINE_TITLE = 24
+_RUN_ON_LINE = 1000  # a line this long holds paragraphs run together: look for headings inside it
+
+
+def _ordinal(numeral: str) -> int:
+    if len(numeral) == 1:
+        return _CN_ORDINAL.get(numeral, 0)
+    return 10 + _CN_ORDINAL.get(numeral[1], 0) if numeral[0] == "十" else 0
+
+
+def _inline_heads(text: str) -> list[tuple[int, int, str]]:
+    """Top-level headings found inside running text: 一、 二、 三、 … in sequence (a skipped number
+    is allowed once), never a numbered row of a table."""
+    heads: list[tuple[int, int, str]] = []
+    expected = 1
+    for m in _INLINE.finditer(text):
+        n = _ordinal(m.group(1))
+        if n not in (expected, expected + 1):
+            continue
+        title = re.split(r"[。；;，,（(\s]", text[m.end() : m.end() + _INLINE_TITLE].lstrip(" \u3000"))[0]
+        if not title or _TABLE_LABEL.search(title) or re.search(r"\d", title[:12]):
+            continue
+        # After a sentence end or a space any section title will do; glued to the text before it
+        # (…采购215419886元三、收到和处理…), only a title that names a section.
+        before = text[m.start() - 1 : m.start()] if m.start() else ""
+        if before and not (before.isspace() or before in _BOUNDARY) and canonical_name(title) == "other" \
+                and not title.startswith("其他"):
+            continue
+        heads.append((m.start(), m.end(), title))
+        expected = n + 1
+    return heads
+
+
 def find_sections(text: str) -> list[Section]:
     """Split by the report's own top-level headings; the text before the first is the preamble."""
     heads: list[tuple[int, int, str]] = []
@@ -46,6 +86,10 @@ def find_sections(text: str) -> list[Section]:
         if title.count("。") > 1 or (title.endswith("。") and len(title) > 30):
             continue
         heads.append((m.start(), m.end(), title.strip()))
+    if len(heads) < 3 and max(map(len, text.splitlines()), default=0) >= _RUN_ON_LINE:
+        inline = _inline_heads(text)
+        if len(inline) > len(heads):
+            heads = inline
     sections: list[Section] = []
     first = heads[0][0] if heads else len(text)
     sections.append(Section(name="preamble", heading="", start=0, end=first, body_start=0))
