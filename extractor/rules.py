@@ -16,6 +16,7 @@ from .claims import Claim
 from .numbers import NUM, is_approximate, parse_number
 from .schema import Document, Section, SectionName
 from .sections import detect_template, find_sections
+from .stats2008 import stat_claims
 from .tables import table_four, table_three, table_three_scalars, table_two
 
 N = f"(?:超过|逾|近|约|达)?(?P<n>{NUM})"
@@ -459,7 +460,15 @@ def extract_claims(doc: Document, sections: list[Section] | None = None) -> tupl
         table_claims = _table_claims(doc, sections, template, warnings)
     claims.extend(table_claims)
     taken = {c.field for c in table_claims}
-    claims.extend(c for c in _narrative_claims(doc, sections) if c.field not in taken)
+    narrative = [c for c in _narrative_claims(doc, sections) if c.field not in taken]
+    claims.extend(narrative)
+    if template != "2019" and template != "2021":
+        stated: dict[str, set[float | int]] = {}
+        for c in narrative:
+            stated.setdefault(c.field, set()).add(c.value)
+        stat, stat_warnings = stat_claims(doc.text, stated)
+        claims.extend(stat)
+        warnings.extend(stat_warnings)
     claims.extend(_list_claims(doc, sections))
     return claims, warnings
 

@@ -25,6 +25,7 @@ from .schema import (
     get_field,
     set_field,
 )
+from .stats2008 import row_field, run_holds
 from .vocabulary import (
     BLOCKERS,
     BLOCKERS_GENERIC,
@@ -210,6 +211,8 @@ def _rows(quote: str) -> list[Row]:
 
 def _binds_table(field: str, value: float | int, quote: str) -> bool:
     """A value read from a table: the cell in the row and column the field names."""
+    if row_field(quote) == field and run_holds(quote, value):  # a row of the 2008 statistics table
+        return True
     rows = _rows(quote)
     if not rows:
         return False

@@ -1,0 +1,70 @@
+"""The 2008-family statistics table (指标名称 | 计量单位 | 本年度 | 历年累计) read from real reports of
+the corpus (dev split) in each form: cells apart, `|` rows, and digits glued into one run."""
+
+from __future__ import annotations
+
+from conftest import ROOT, rules_result
+
+from extractor.ingest import read_document
+from extractor.stats2008 import stat_claims, stat_rows
+from extractor.verify import binds
+
+CORPUS = ROOT / "eval" / "corpus"
+
+
+def values(name: str, stated: dict[str, set[float | int]] | None = None) -> dict[str, object]:
+    claims, _ = stat_claims(read_document(CORPUS / name).text, stated or {})
+    return {c.field: c.value for c in claims}
+
+
+def test_cells_apart_and_pipe_rows() -> None:
+    spaced = values("001_pingtansyq_2011.txt")
+    assert spaced["proactive.total"] == 425 and spaced["proactive.website"] == 418
+    assert spaced["proactive.gazette"] == 7 and spaced["applications.received"] == 0
+    assert spaced["reconsideration.total"] == 0 and spaced["litigation.total"] == 0
+    page = values("004_pingtanxian_2013.html")  # the saved page: | 主动公开信息数 | 条 | 1853 | 5395 |
+    assert page["proactive.total"] == 1853 and page["proactive.website"] == 1713
+    assert page["applications.received"] == 7 and page["applications.total_processed"] == 3
+
+
+def test_glued_runs_are_split_by_the_tables_own_arithmetic() -> None:
+    text = read_document(CORPUS / "002_pingtanxian_2011.txt").text
+    assert "主动公开信息数条4251516" in text and "网站公开条41815092.政府公报公开条77" in text
+    rows = {r.field: r.cells for r in stat_rows(text)}
+    # Alone, 4251516 reads as 4|251516, 42|51516 or 425|1516; 41815092 (its last 2 may be the
+    # next row's index) as seven pairs.
+    assert rows["proactive.total"] == [[4, 251516], [42, 51516], [425, 1516]]
+    assert len(rows["proactive.website"]) == 7
+    # The website is part of the total, column by column: only 418|1509 inside 425|1516 fits both.
+    decided, warnings = stat_claims(text, {})
+    got = {c.field: c.value for c in decided}
+    assert got["proactive.total"] == 425 and got["proactive.website"] == 418 and got["proactive.gazette"] == 7
+    assert not [w for w in warnings if "proactive" in w]
+
+
+def test_a_run_the_table_cannot_decide_gives_every_reading() -> None:
+    text = "指标名称计量单位2012年度历年累计主动公开信息数条2626其中：1、网站公开条26262、政府公报公开条00"
+    claims, warnings = stat_claims(text, {})
+    assert sorted(c.value for c in claims if c.field == "proactive.total") == [2, 26]
+    assert any("proactive.total" in w and "reads as any of [2, 26]" in w for w in warnings)
+
+
+def test_rows_bind_their_year_cell_only() -> None:
+    assert binds("proactive.website", 418, "网站公开 条 418 1509")
+    assert not binds("proactive.website", 1509, "网站公开 条 418 1509")  # the running total
+    assert binds("proactive.total", 425, "主动公开信息数条4251516")  # one reading of the run
+    assert not binds("proactive.total", 1516, "主动公开信息数条4251516")
+    assert not binds("proactive.website", 425, "主动公开信息数条4251516")  # another row's field
+
+
+def test_a_sentence_that_disagrees_with_the_table_is_a_conflict() -> None:
+    # 022: the prose says 主动公开政府信息38条, the table's run 2626 reads 2|626 or 26|26.
+    r = rules_result(CORPUS / "022_pingtansyq-czjrj_2012.txt")
+    assert r.record.proactive.total is None
+    assert any(w.startswith("proactive.total: conflict") and "38" in w for w in r.warnings)
+
+
+def test_single_column_table() -> None:
+    rows = stat_rows(read_document(CORPUS / "019_pingtanxian-jyj_2011.txt").text)  # 年末统计 only
+    assert [(r.field, r.cells) for r in rows[:3]] == [
+        ("proactive.total", [[20]]), ("proactive.website", [[14]]), ("proactive.gazette", [[0]])]
