@@ -6,14 +6,54 @@ from __future__ import annotations
 import re
 
 from .claims import Claim
+from .glued import find_rows, solve
 from .rows import Row, iter_rows
 from .schema import TABLE_COLUMNS, TABLE_ROWS
 from .vocabulary import GROUP_OTHER, row_key
 
 # ------------------------------------------------------------------ table 三
 
+def table_three_glued(text: str, lo: int, hi: int) -> tuple[list[Claim], list[str]]:
+    """Table 三 from running text with cells glued (a crawler dump): rows by their labels, cells
+    by the template's arithmetic; only fully recovered rows are claimed."""
+    rows = find_rows(text, lo, hi)
+    if not rows:
+        return [], []
+    cells = solve(rows)
+    claims: list[Claim] = []
+    warnings: list[str] = []
+    recovered = 0
+    for r in rows:
+        got = cells.get(r.key)
+        if got is None:
+            if r.run:
+                warnings.append(f"table 三 row {TABLE_ROWS[r.key]}: «{r.run}» has no reading consistent with the table; row left null")
+            continue
+        if any(v is None for v in got):
+            options = sorted({tuple(x) for x in r.readings})[:6]
+            warnings.append(f"table 三 row {TABLE_ROWS[r.key]}: «{r.run}» reads several ways {options}; undecided cells left null")
+            continue
+        recovered += 1
+        note = None if len(r.readings) == 1 and len(r.run.split()) == len(TABLE_COLUMNS) else \
+            f"table 三 row {TABLE_ROWS[r.key]}: cells split from «{r.run}» by the table's arithmetic"
+        claims.append(Claim(f"applications.table.{r.key}", dict(zip(TABLE_COLUMNS, got, strict=True)),
+                            text[r.start : r.end], near=r.start, note=note))
+    if recovered < len(rows):
+        warnings.append(f"table 三: {recovered} of {len(rows)} rows recovered from glued cells")
+    return claims, warnings
+
+
 def table_three(text: str, lo: int, hi: int, template: str | None) -> tuple[list[Claim], list[str]]:
     """Claims for `applications.table.<row>` (the row's seven cells) from the rows in [lo, hi)."""
+    claims, warnings = _table_three_rows(text, lo, hi, template)
+    if len(claims) < 3:  # no table on its own lines: read it from running text
+        glued, glued_warnings = table_three_glued(text, lo, hi)
+        if len(glued) > len(claims):
+            return glued, glued_warnings
+    return claims, warnings
+
+
+def _table_three_rows(text: str, lo: int, hi: int, template: str | None) -> tuple[list[Claim], list[str]]:
     claims: list[Claim] = []
     warnings: list[str] = []
     rows = iter_rows(text, lo, hi)

@@ -7,12 +7,14 @@ dropped to null and named in the warnings.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from .align import locate, normalise
 from .claims import Claim
+from .glued import find_rows
 from .numbers import date_numbers, parse_number
 from .rows import Row, iter_rows
 from .schema import (
@@ -209,11 +211,28 @@ def _rows(quote: str) -> list[Row]:
     return iter_rows(quote, 0, len(quote))
 
 
+def _glued_total_holds(field: str, value: float | int, quote: str) -> bool:
+    """Table 三 rows quoted as a crawler dump prints them (cells glued): the rows the field names,
+    every one of its group, and a reading of each whose 总计 cells add up to the value."""
+    allowed = TABLE_FIELD_ROWS[field]
+    rows = [r for r in find_rows(quote, anchored=False) if r.readings]
+    keys = {r.key for r in rows}
+    if not rows or not keys <= set(allowed) or len(keys) != len(rows):
+        return False
+    whole = keys == set(allowed) or (field == "applications.other" and keys in ({"other"}, set(allowed) - {"other"}))
+    if len(allowed) > 1 and not whole:
+        return False
+    totals = [{r_[-1] for r_ in r.readings} for r in rows]
+    return any(_same(sum(combo), value) for combo in itertools.product(*totals))
+
+
 def _binds_table(field: str, value: float | int, quote: str) -> bool:
     """A value read from a table: the cell in the row and column the field names."""
     if row_field(quote) == field and run_holds(quote, value):  # a row of the 2008 statistics table
         return True
     rows = _rows(quote)
+    if field in TABLE_FIELD_ROWS and not any(len(r.cells) >= 7 for r in rows):
+        return _glued_total_holds(field, value, quote)
     if not rows:
         return False
     if field in TABLE_FIELD_ROWS:
@@ -320,8 +339,11 @@ def _row_stated(key: str, row: Any, quote: str) -> bool:
     if not isinstance(row, dict):
         return False
     rows = _rows(quote)
-    if len(rows) != 1:
-        return False
+    if len(rows) != 1 or len(rows[0].cells) < len(TABLE_COLUMNS):
+        glued = [g for g in find_rows(quote, anchored=False) if g.readings]
+        cells = tuple(row.get(c) for c in TABLE_COLUMNS)
+        return len(glued) == 1 and glued[0].key in (key, "other_other" if key == "other" else key) \
+            and cells in glued[0].readings
     r = rows[0]
     label_key = row_key(r.label, key in ("other_other",))
     if label_key != key and not (key == "other" and label_key == "other_other"):

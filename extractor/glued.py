@@ -1,0 +1,174 @@
+"""Table 三 (2019/2021 templates) read from running text: a crawler dump puts the whole table on
+one line and glues cells together (`一、本年新收政府信息公开申请数量21710000218`).
+
+The official row labels are found in order, each row's digits are what stands between its label
+and the next, and a glued run is split into the row's seven cells under the template's own
+arithmetic: no leading zeros, the six applicant columns sum to 总计, every column obeys 本年新收 +
+上年结转 = （七）总计 + 结转下年度 and the outcome rows sum to （七）总计. A cell every consistent
+reading agrees on is recovered; any other cell stays null. Pure functions, shared by the table
+reader and the binding rule.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+COLUMNS = 7
+# Row key → its label as the templates print it (matched with any white space between characters).
+LABELS: tuple[tuple[str, str], ...] = (
+    ("received", "本年新收政府信息公开申请数量"),
+    ("carried_over", "上年结转政府信息公开申请数量"),
+    ("granted", "予以公开"),
+    ("partially_granted", "部分公开（区分处理的，只计这一情形，不计其他情形）"),
+    ("denied_state_secret", "属于国家秘密"),
+    ("denied_prohibited_by_law", "其他法律行政法规禁止公开"),
+    ("denied_three_safeties", "危及“三安全一稳定”"),
+    ("denied_third_party", "保护第三方合法权益"),
+    ("denied_internal_affairs", "属于三类内部事务信息"),
+    ("denied_process_info", "属于四类过程性信息"),
+    ("denied_enforcement_file", "属于行政执法案卷"),
+    ("denied_query_matter", "属于行政查询事项"),
+    ("unable_not_held", "本机关不掌握相关政府信息"),
+    ("unable_needs_creation", "没有现成信息需要另行制作"),
+    ("unable_unclear", "补正后申请内容仍不明确"),
+    ("not_processed_petition", "信访举报投诉类申请"),
+    ("not_processed_repeat", "重复申请"),
+    ("not_processed_publication", "要求提供公开出版物"),
+    ("not_processed_excessive", "无正当理由大量反复申请"),
+    ("not_processed_confirmation", "要求行政机关确认或重新出具已获取信息"),
+    ("other_overdue_correction", "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
+    ("other_unpaid_fee", "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+    ("other_other", "3.其他"),
+    ("other", "其他处理"),
+    ("total_processed", "总计"),
+    ("carried_forward", "结转下年度继续办理"),
+)
+OUTCOMES = tuple(k for k, _ in LABELS if k not in ("received", "carried_over", "total_processed", "carried_forward"))
+MAX_READINGS = 200_000  # joint readings examined at most; past that only each row's own arithmetic is used
+
+
+def _pattern(label: str) -> re.Pattern[str]:
+    # 3.其他 is printed 3、其他 or 3．其他 as well.
+    return re.compile(r"\s*".join("[.．、]" if c == "." else re.escape(c) for c in label))
+
+
+_PATTERNS = [(k, _pattern(lab)) for k, lab in LABELS]
+
+
+@dataclass
+class GluedRow:
+    key: str
+    start: int  # the label's start
+    end: int  # after the row's digits
+    run: str  # the digits as printed (white space kept)
+    readings: list[tuple[int, ...]]  # seven cells each, first six summing to the seventh
+
+
+def splits(run: str, n: int = COLUMNS) -> list[tuple[int, ...]]:
+    """Every reading of `run` as n cells: white space separates cells, a glued token is cut
+    anywhere, no cell has a leading zero."""
+    tokens = run.split()
+    if not tokens or sum(len(t) for t in tokens) < n or len(tokens) > n:
+        return []
+    out: list[tuple[int, ...]] = []
+
+    def cut(token: str, k: int) -> list[tuple[int, ...]]:
+        res = []
+        for points in itertools.combinations(range(1, len(token)), k - 1):
+            parts = [token[a:b] for a, b in zip((0, *points), (*points, len(token)), strict=True)]
+            if all(p == "0" or p[0] != "0" for p in parts):
+                res.append(tuple(int(p) for p in parts))
+        return res
+
+    def go(i: int, left: int, acc: tuple[int, ...]) -> None:
+        if i == len(tokens):
+            if left == 0:
+                out.append(acc)
+            return
+        remaining = len(tokens) - i - 1
+        for k in range(1, min(len(tokens[i]), left - remaining) + 1):
+            for piece in cut(tokens[i], k):
+                go(i + 1, left - k, acc + piece)
+
+    go(0, n, ())
+    return out
+
+
+def row_readings(run: str) -> list[tuple[int, ...]]:
+    """The readings of a table 三 row whose six applicant cells sum to its 总计."""
+    return [r for r in splits(run) if sum(r[:-1]) == r[-1]]
+
+
+def find_rows(text: str, lo: int = 0, hi: int | None = None, anchored: bool = True) -> list[GluedRow]:
+    """Table 三's rows in [lo, hi), found by their labels in the official order; `anchored`: the
+    table starts at its first row (本年新收), else anywhere (a quote of some of its rows)."""
+    hi = len(text) if hi is None else hi
+    start = text.find("本年新收", lo, hi)
+    if start == -1:
+        start = text.find("本年度新收", lo, hi)
+    if start == -1:
+        if anchored:
+            return []
+        start = lo
+    found: list[tuple[str, int, int]] = []
+    pos = max(lo, start - 4)
+    for key, pattern in _PATTERNS:
+        m = pattern.search(text, pos, min(hi, pos + 400))
+        if m is None:
+            continue
+        found.append((key, m.start(), m.end()))
+        pos = m.end()
+    rows: list[GluedRow] = []
+    for i, (key, s, e) in enumerate(found):
+        stop = found[i + 1][1] if i + 1 < len(found) else min(hi, e + 60)
+        m = re.match(r"[\s|]*(\d[\d\s|]*)", text[e:stop])
+        run = m.group(1) if m else ""
+        run_end = e + (m.end(1) if m else 0)
+        if run and re.match(r"\s*[.．、]", text[run_end : run_end + 2]):
+            run = run[:-1]  # the next row's index (…00000002.其他法律…)
+            run_end -= 1
+        run = run.replace("|", " ").rstrip()
+        rows.append(GluedRow(key, s, e + len(text[e:run_end].rstrip()), run, row_readings(run) if run else []))
+    return rows
+
+
+def solve(rows: list[GluedRow]) -> dict[str, list[int | None]]:
+    """Each row's seven cells, a cell null unless every reading consistent with the table's
+    arithmetic agrees on it."""
+    by_key = {r.key: r for r in rows if r.readings}
+    keys = list(by_key)
+    choices = [by_key[k].readings for k in keys]
+    total = 1
+    for c in choices:
+        total *= len(c)
+    if total > MAX_READINGS:
+        return {k: _agree(by_key[k].readings) for k in keys}
+    solutions = []
+    for combo in itertools.product(*choices):
+        cells = dict(zip(keys, combo, strict=True))
+        if _consistent(cells, {r.key for r in rows}):
+            solutions.append(cells)
+    if not solutions:  # the printed table does not balance: each row as its own arithmetic reads it
+        return {k: _agree(by_key[k].readings) for k in keys}
+    return {k: _agree([s[k] for s in solutions]) for k in keys}
+
+
+def _agree(readings: list[tuple[int, ...]]) -> list[int | None]:
+    return [col[0] if len(set(col)) == 1 else None for col in zip(*readings, strict=True)]
+
+
+def _consistent(cells: dict[str, tuple[int, ...]], printed: set[str]) -> bool:
+    """The column equations, wherever every row they name was read."""
+    flow = ("received", "carried_over", "total_processed", "carried_forward")
+    if all(k in cells for k in flow):
+        for c in range(COLUMNS):
+            if cells["received"][c] + cells["carried_over"][c] != cells["total_processed"][c] + cells["carried_forward"][c]:
+                return False
+    outcomes = [k for k in OUTCOMES if k in printed]
+    if "total_processed" in cells and outcomes and all(k in cells for k in outcomes):
+        for c in range(COLUMNS):
+            if sum(cells[k][c] for k in outcomes) != cells["total_processed"][c]:
+                return False
+    return True
