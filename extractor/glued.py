@@ -172,3 +172,58 @@ def _consistent(cells: dict[str, tuple[int, ...]], printed: set[str]) -> bool:
             if sum(cells[k][c] for k in outcomes) != cells["total_processed"][c]:
                 return False
     return True
+
+
+# ------------------------------------------------------------------ table 四
+
+T4_HEAD = re.compile(r"审\s*结\s*总\s*计")
+T4_CELLS = 15
+
+
+def table4_readings(run: str) -> list[tuple[int, ...]]:
+    """Table 四's one data row as fifteen cells: three blocks (复议, 直接起诉, 复议后起诉) whose
+    维持 + 纠正 + 其他 + 尚未审结 = 总计."""
+    return [r for r in splits(run, T4_CELLS) if all(sum(r[5 * b : 5 * b + 4]) == r[5 * b + 4] for b in range(3))]
+
+
+def table4_run(text: str, lo: int = 0, hi: int | None = None) -> tuple[int, int, str] | None:
+    """(start, end, run): the digits after table 四's last header cell (…尚未审结 总计), the quote
+    running from that header cell, or None."""
+    hi = len(text) if hi is None else hi
+    for head in reversed(list(T4_HEAD.finditer(text, lo, hi))):
+        m = re.match(r"[\s|]*(\d[\d\s|]*)", text[head.end() : hi])
+        if m:
+            run = m.group(1).replace("|", " ").rstrip()
+            return head.start(), head.end() + m.start(1) + len(m.group(1).rstrip(" |\t\n")), run
+    return None
+
+
+# ------------------------------------------------------------------ table 二
+
+T2_ROW = re.compile(r"(规\s*章|(?:行\s*政\s*)?规\s*范\s*性\s*文\s*件)[\s|]*(\d[\d\s|]*)")
+
+
+def table2_rows(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[str, int, int, set[int]]]:
+    """(label, start, end, first cells) of table 二's 规章 and 规范性文件 rows: the first cell is
+    this year's count (本年制发 / 本年新制作) under every reading of the row's three cells."""
+    hi = len(text) if hi is None else hi
+    out: list[tuple[str, int, int, set[int]]] = []
+    for m in T2_ROW.finditer(text, lo, hi):
+        run = m.group(2).replace("|", " ").rstrip()
+        if re.match(r"\s*[.．、]", text[m.end(2) : m.end(2) + 2]):
+            run = run[:-1].rstrip()  # the next row's index
+        firsts = {r[0] for r in splits(run, 3)}
+        if firsts and len(re.sub(r"\s", "", run)) >= 3:
+            label = re.sub(r"\s", "", m.group(1))
+            end = m.start(2) + len(run)
+            out.append((label, m.start(1), end, firsts))
+    return out
+
+
+def table2_sums(rows: list[tuple[str, int, int, set[int]]]) -> set[int]:
+    """proactive.regulations_issued under every reading: 规章 + 规范性文件 (one row of each at most)."""
+    by_label: dict[str, set[int]] = {}
+    for label, _, _, firsts in rows:
+        by_label.setdefault("规章" if label == "规章" else "规范性文件", firsts)
+    return {sum(c) for c in itertools.product(*by_label.values())} if by_label else set()
+

@@ -13,11 +13,14 @@ from dataclasses import dataclass
 
 from .align import Compact, compact, normalise
 from .claims import Claim
+from .glued import table2_rows, table2_sums
+from .mentions import mention_claims
 from .numbers import NUM, is_approximate, parse_number
 from .schema import Document, Section, SectionName
 from .sections import detect_template, find_sections
 from .stats2008 import stat_claims
 from .tables import table_four, table_three, table_three_scalars, table_two
+from .verify import binds
 
 N = f"(?:超过|逾|近|约|达)?(?P<n>{NUM})"
 GAP = r"[^。;,:!?]{0,%d}?"
@@ -164,11 +167,14 @@ _SIGNED = re.compile(
 )
 _PUBLISHED = re.compile(r"发布(?:时间|日期)\s*[:：]\s*(?P<y>20\d\d)[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})")
 _REGION = re.compile(
-    r"(?:综合|汇总|根据|由|涵盖|包括)[^。]{0,60}?(?:各县|各区|各乡镇|各乡|各街道|县\(区\)|县\(市\)|县市区|区县|市直|市属|各部门|各单位)"
+    r"(?:综合|汇总|根据|由|涵盖|包括)[^。]{0,60}?(?:各县|各区|各乡镇|各乡|各街道|县\(区\)|县\(市\)|县市区|区县|市直|市属|各部门|各(?:有关)?单位)"
     r"[^。]{0,60}?(?:编制|汇总|综合|组成|工作情况)"
 )
 _ORGAN = re.compile(
     r"机关20\d\d年|本机关(?:20\d\d年)?政府信息公开|仅(?:反映|包括|涵盖|统计)[^。]{0,20}?(?:本机关|机关|本局|本单位|本部门)"
+    # The report calls itself the organ's own: 结合我局实际，编制…; 现将我局…报告如下; 我局编制了…报告
+    r"|(?:结合|现将)(?:我|本)(?:局|办|委|中心)[^。]{0,40}?(?:编制|报告)|(?:我|本)(?:局|办)(?:结合实际[，,]?)?编制"
+    r"|(?:我|本)(?:局|办)20\d\d年度?政府信息公开(?:工作)?(?:年度)?报告"
 )
 
 
@@ -461,6 +467,11 @@ def extract_claims(doc: Document, sections: list[Section] | None = None) -> tupl
     claims.extend(table_claims)
     taken = {c.field for c in table_claims}
     narrative = [c for c in _narrative_claims(doc, sections) if c.field not in taken]
+    # Quantity mentions fill what neither the tables nor the report's usual phrasings gave.
+    found = taken | {c.field for c in narrative if binds(c.field, c.value, c.quote, c.parts or None)}
+    narrative += [c for c in mention_claims(doc, sections) if c.field not in found]
+    if template in ("2019", "2021") and "proactive.regulations_issued" not in taken:
+        claims.extend(_regulations_glued(doc.text, sections, narrative, warnings))
     claims.extend(narrative)
     if template != "2019" and template != "2021":
         stated: dict[str, set[float | int]] = {}
@@ -471,6 +482,25 @@ def extract_claims(doc: Document, sections: list[Section] | None = None) -> tupl
         warnings.extend(stat_warnings)
     claims.extend(_list_claims(doc, sections))
     return claims, warnings
+
+
+def _regulations_glued(text: str, sections: list[Section], narrative: list[Claim], warnings: list[str]) -> list[Claim]:
+    """Table 二's 规章 and 规范性文件 rows with cells glued (规范性文件1077 = 10|7|7 or 1|0|77): this
+    year's count where every reading agrees, or where the report's sentence says which."""
+    lo = min((s.body_start for s in sections if s.name == "proactive"), default=0)
+    hi = max((s.end for s in sections if s.name == "proactive"), default=len(text))
+    rows = [r for r in table2_rows(text, lo, hi)][:2]
+    sums = table2_sums(rows)
+    if not sums:
+        return []
+    stated = {c.value for c in narrative if c.field == "proactive.regulations_issued"}
+    if len(sums) > 1 and sums & stated:
+        sums = sums & stated
+    start, end = min(r[1] for r in rows), max(r[2] for r in rows)
+    if len(sums) > 1:
+        warnings.append(f"proactive.regulations_issued: table 二's rows «{text[start:end]}» read as any of {sorted(sums)}; left null")
+        return []
+    return [Claim("proactive.regulations_issued", sums.pop(), text[start:end], near=start, origin="table")]
 
 
 def _table_claims(doc: Document, sections: list[Section], template: str, warnings: list[str]) -> list[Claim]:

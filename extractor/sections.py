@@ -60,8 +60,12 @@ def _inline_heads(text: str) -> list[tuple[int, int, str]]:
         n = _ordinal(m.group(1))
         if n not in (expected, expected + 1):
             continue
-        title = re.split(r"[。；;，,（(\s]", text[m.end() : m.end() + _INLINE_TITLE].lstrip(" \u3000"))[0]
-        if not title or _TABLE_LABEL.search(title) or re.search(r"\d", title[:12]):
+        after = text[m.end() : m.end() + _INLINE_TITLE].lstrip(" \u3000")
+        if not after or after[0].isdigit() or _TABLE_LABEL.match(after):
+            continue  # 四、结转下年度继续办理0000000 is a table row
+        # A heading runs into its text: 六、其他需要报告的事项2023年度…
+        title = re.split(r"[。；;，,（(\s\d]", after)[0]
+        if not title or _TABLE_LABEL.search(title):
             continue
         # After a sentence end or a space any section title will do; glued to the text before it
         # (…采购215419886元三、收到和处理…), only a title that names a section.

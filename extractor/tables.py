@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .claims import Claim
-from .glued import find_rows, solve
+from .glued import find_rows, solve, table4_readings, table4_run
 from .rows import Row, iter_rows
 from .schema import TABLE_COLUMNS, TABLE_ROWS
 from .vocabulary import GROUP_OTHER, row_key
@@ -153,8 +153,35 @@ def table_three_scalars(text: str, rows: list[Claim]) -> list[Claim]:
 _T4_PARTS = ("upheld", "corrected", "other", "pending", "total")
 
 
+def table_four_glued(text: str, lo: int, hi: int) -> list[Claim]:
+    """Table 四 in running text (…尚未审结总计000003001410001): the fifteen cells by the blocks'
+    sums; a field only where every consistent reading gives it the same value."""
+    found = table4_run(text, lo, hi)
+    if found is None:
+        return []
+    start, end, run = found
+    readings = table4_readings(run)
+    if not readings:
+        return []
+    quote = text[start:end]
+    claims: list[Claim] = []
+    for i, part in enumerate(_T4_PARTS):
+        recon = {r[i] for r in readings}
+        lit = {r[5 + i] + r[10 + i] for r in readings}
+        if len(recon) == 1:
+            claims.append(Claim(f"reconsideration.{part}", recon.pop(), quote, near=start))
+        if len(lit) == 1:
+            claims.append(Claim(f"litigation.{part}", lit.pop(), quote, near=start,
+                                note=None if i else f"litigation.* summed from the two lawsuit blocks of «{run}»"))
+    return claims
+
+
 def table_four(text: str, lo: int, hi: int) -> list[Claim]:
     """reconsideration.* and litigation.* from the one data row of fifteen cells."""
+    return _table_four_rows(text, lo, hi) or table_four_glued(text, lo, hi)
+
+
+def _table_four_rows(text: str, lo: int, hi: int) -> list[Claim]:
     for row in iter_rows(text, lo, hi):
         if len(row.cells) < 15 or (not row.exact and len(row.cells) != 15):
             continue

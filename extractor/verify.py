@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from .align import locate, normalise
 from .claims import Claim
-from .glued import find_rows
+from .glued import T4_HEAD, find_rows, table2_rows, table2_sums, table4_readings, table4_run
 from .numbers import date_numbers, parse_number
 from .rows import Row, iter_rows
 from .schema import (
@@ -30,11 +30,14 @@ from .schema import (
 from .stats2008 import row_field, run_holds
 from .vocabulary import (
     BLOCKERS,
+    BLOCKERS_CHANNEL,
     BLOCKERS_GENERIC,
+    CHANNEL_BEFORE,
     CLAUSE_END,
     GROUP_OTHER,
     INSTRUCTION,
     JOINED,
+    LISTED_AFTER,
     MULTI_YEAR,
     PART_BEFORE,
     PART_BEFORE_GENERIC,
@@ -44,6 +47,8 @@ from .vocabulary import (
     TABLE2_ROWS,
     TABLE4_PARTS,
     TABLE_FIELD_ROWS,
+    UNITS_PART,
+    WHOLE,
     YEAR_BOUND,
     ZERO_WORDS,
     row_key,
@@ -175,7 +180,22 @@ def _bound_here(field: str, view: str, mention: Mention, all_mentions: list[Ment
         return False
     if before[-1:] and before[-1] in JOINED and any(e == g_start - 1 and field not in f for _, e, f in _subjects(window[: g_start - 1])):
         return False
-    if subject.generic and (PART_BEFORE_GENERIC.search(before) or BLOCKERS_GENERIC.search(window[g_end:])):
+    if subject.generic:
+        lead = view[sent : region + g_start]
+        clause = re.split(f"[{CLAUSE_END}]", lead)[-1]
+        # 其中 earlier in the sentence: a breakdown of the whole, not the whole; unless what
+        # follows it is the year's share of a running total (…累计805条，其中2014年度…360条).
+        breakdown = "其中" in lead and not YEAR_BOUND.search(lead[lead.rfind("其中") :])
+        if breakdown or BLOCKERS_GENERIC.search(window[g_end:]) or (UNITS_PART.search(clause) and not WHOLE.search(clause)):
+            return False
+        if PART_BEFORE_GENERIC.search(before) and not YEAR_BOUND.search(clause):
+            return False
+    clause_lead = re.split(f"[{CLAUSE_END}]", view[sent : mention.start])[-1]
+    if field.startswith("proactive.") and not subject.generic and BLOCKERS_CHANNEL.search(clause_lead):
+        return False
+    if subject.generic and CHANNEL_BEFORE.search(window[:g_start]):
+        return False
+    if LISTED_AFTER.search(window[g_end:]):
         return False
     if subject.parent:
         kinds = list(_PARENTS.finditer(view, sent, region + g_start))
@@ -184,16 +204,34 @@ def _bound_here(field: str, view: str, mention: Mention, all_mentions: list[Ment
     return True
 
 
+_APPROX_BEFORE = re.compile(r"(?:超过|逾|近|约|将近|大约)$")
+
+
+def bound_mention_fields(view: str, fields: tuple[str, ...]) -> list[tuple[float | int, bool, list[str]]]:
+    """Each quantity of the view with the fields (of `fields`) it binds to: (value, approximate,
+    fields). The mention finder's question, answered by the same rule as every quote."""
+    found = mentions(view)
+    out: list[tuple[float | int, bool, list[str]]] = []
+    for m in found:
+        if not m.measure:
+            continue
+        bound = [f for f in fields if m.measure in SUBJECTS[f].measures and _bound_here(f, view, m, found)]
+        if bound:
+            approx = bool(_APPROX_BEFORE.search(view[: m.start])) or view[m.end - 2 : m.end - 1] in ("余", "多")
+            out.append((m.value, approx, bound))
+    return out
+
+
 def _binds_sentence(field: str, value: float | int, view: str) -> bool:
     subject = SUBJECTS[field]
     found = mentions(view)
     for m in found:
         if m.measure and m.measure in subject.measures and _same(m.value, value) and _bound_here(field, view, m, found):
             return True
-    return value == 0 and _zero_stated(field, view)
+    return value == 0 and zero_stated(field, view)
 
 
-def _zero_stated(field: str, view: str) -> bool:
+def zero_stated(field: str, view: str) -> bool:
     """A zero in words: a negation and the field's subject in one clause (未发生…行政复议)."""
     for clause in re.split(f"[{SENTENCE_END}{CLAUSE_END}]", view):
         if any(m.measure for m in mentions(clause)):
@@ -233,7 +271,7 @@ def _binds_table(field: str, value: float | int, quote: str) -> bool:
     rows = _rows(quote)
     if field in TABLE_FIELD_ROWS and not any(len(r.cells) >= 7 for r in rows):
         return _glued_total_holds(field, value, quote)
-    if not rows:
+    if not rows and not T4_HEAD.search(quote) and not table2_rows(quote):
         return False
     if field in TABLE_FIELD_ROWS:
         allowed = TABLE_FIELD_ROWS[field]
@@ -249,6 +287,13 @@ def _binds_table(field: str, value: float | int, quote: str) -> bool:
         whole = keys == set(allowed) or (field == "applications.other" and keys in ({"other"}, set(allowed) - {"other"}))
         return (len(allowed) == 1 or whole) and _same(total, value)
     kind, _, part = field.partition(".")
+    if kind in ("reconsideration", "litigation") and part in TABLE4_PARTS and not any(len(r.cells) >= 15 for r in rows):
+        found = table4_run(quote)  # glued: …尚未审结总计000003001410001
+        if found is None:
+            return False
+        i = TABLE4_PARTS.index(part)
+        got = {r[i] if kind == "reconsideration" else r[5 + i] + r[10 + i] for r in table4_readings(found[2])}
+        return got == {value}
     if kind in ("reconsideration", "litigation") and part in TABLE4_PARTS:
         i = TABLE4_PARTS.index(part)
         for r in rows:
@@ -259,6 +304,9 @@ def _binds_table(field: str, value: float | int, quote: str) -> bool:
             if _same(got, value):  # type: ignore[arg-type]
                 return True
         return False
+    if field == "proactive.regulations_issued" and not any(TABLE2_ROWS.match(re.sub(r"\s|\|", "", r.label)) for r in rows):
+        glued = table2_rows(quote)  # cells glued: 行政规范性文件693665
+        return bool(glued) and all(r[1] < len(quote) for r in glued) and value in table2_sums(glued)
     if field == "proactive.regulations_issued":
         firsts = [r.cells[0] for r in rows if TABLE2_ROWS.match(re.sub(r"\s|\|", "", r.label))]
         return len(firsts) == len(rows) and all(c is not None for c in firsts) and _same(sum(firsts), value)  # type: ignore[arg-type]

@@ -28,16 +28,19 @@ SUBJECTS: dict[str, Subject] = {
         ITEMS,
         generic=True,
     ),
-    "proactive.website": Subject(r"网站|门户网|网上公开", ITEMS),
-    "proactive.gazette": Subject(r"公报", "条篇件项则份个"),
+    "proactive.website": Subject(r"网站|门户网|网上公开", "条篇项则"),  # 发布政策文件20件 counts documents
+    "proactive.gazette": Subject(r"公报", "条篇件项则个"),  # not 份: 发行1600份 is copies printed
     "proactive.weibo": Subject(r"微博", "条篇则"),
     "proactive.wechat": Subject(r"微信", "条篇则"),
     "proactive.press_conferences": Subject(r"新闻发布会|发布会", "场次期"),
-    "proactive.policy_interpretations": Subject(r"政策解读|解读", "条篇件个期次份项"),
+    "proactive.policy_interpretations": Subject(
+        r"政策解读|解读(?=[^，,。；;]{0,10}?(?:文件|政策))", "条篇件个期次份项"
+    ),
     # Documents made this year; 刊登规章、规范性文件等93件 is what a gazette carried, not what was made.
     "proactive.regulations_issued": Subject(r"(?:制发|制定|出台|印发)(?:了)?(?:各类)?(?:规章|(?:行政)?规范性文件)", "件个部份项"),
     "applications.received": Subject(
-        r"依申请公开信息数|依申请公开|(?:公开|信息)?申请(?:总数)?(?!受理点|窗口|平台|渠道)|受理(?!点|窗口|平台|中心)|新收|收到",
+        # 申请 itself, not 受理/收到 alone: 受理“12345”热线事项422件 and 收到信箱转办件310件 are not applications.
+        r"依申请公开信息数|依申请公开|(?:公开|信息)?申请(?:总数)?(?!受理点|窗口|平台|渠道)|新收",
         APPS,
         generic=True,
     ),
@@ -69,6 +72,16 @@ RUNNING = re.compile(r"累计")
 YEAR_BOUND = re.compile(r"全年|本年|年内|今年|年度内|(?<!\d)20\d\d年(?!\d{1,2}月)")
 # A count over several years (近3年…受理申请2件, 多年来) is not the year's.
 MULTI_YEAR = re.compile(r"近[\d一二三四五六七八九十两]+年|多年来|历年|自成立以来|以来累计")
+# A broad subject said of some units (各乡镇主动公开政府信息856条) is their part, unless the clause
+# speaks of the whole (全市各级各部门主动公开…).
+UNITS_PART = re.compile(r"各(?:乡镇|部门|单位|县|区|街道|片区|镇)")
+WHOLE = re.compile(r"全(?:市|区|县|省|州|旗|镇|乡)|共")
+# A broad subject reached through a channel (通过广播电视、宣传栏等形式公开政府信息2986条) counts that channel.
+CHANNEL_BEFORE = re.compile(r"通过|利用|依托|借助")
+# A subject that is one item of a list (“政策解读”“回应关切”和“督察落实”等栏目…600篇) shares its count.
+LISTED_AFTER = re.compile(r"^(?:[”’》」』\"]*[、和及与]|[”’》」』\"][“《「\"])")
+# A channel's items are what it published: 接收微信12046条, 受理群众来信4402件 are received.
+BLOCKERS_CHANNEL = re.compile(r"接收|收到|受理|回复|回应|答复|办理|处理")
 # Two subjects joined (予以公开及部分公开42件) count the two together: the number is neither's.
 JOINED = "及和与、或并"
 # A subject so qualified is a part of the whole, not the whole: 其他应主动公开政府信息856条, 按时办结129件;

@@ -1,0 +1,96 @@
+"""Narrative values from quantity mentions: every number with a measure word in a section, given
+to each field the section may state and kept where the binding rule binds it to that field.
+
+No pattern per phrasing: the subjects, measure words and blockers are the vocabulary's, the
+decision is `verify`'s. A zero comes from a negation and the field's subject in one clause. Two
+different values for one field meet in the evidence check as a conflict.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .claims import Claim
+from .schema import Document, Section, SectionName
+from .verify import binding_view, binds, bound_mention_fields, zero_stated
+from .vocabulary import SUBJECTS
+
+# Which fields a section may state: a number is read only where the report speaks of its subject.
+# Channel counts (website, gazette, Weibo, WeChat) are left to the usual phrasings: a report names a
+# channel beside counts of one column or one kind of item far more often than beside its total.
+CHANNELS = ("proactive.website", "proactive.gazette", "proactive.weibo", "proactive.wechat")
+SECTION_FIELDS: dict[SectionName, tuple[str, ...]] = {
+    "proactive": tuple(f for f in SUBJECTS if f.startswith("proactive.") and f not in CHANNELS),
+    "applications": tuple(f for f in SUBJECTS if f.startswith(("applications.", "fees.", "complaints.",
+                                                                "reconsideration.", "litigation."))),
+    "remedies": tuple(f for f in SUBJECTS if f.startswith(("reconsideration.", "litigation.", "complaints."))),
+    "fees": ("fees.collected",),
+    "other": ("fees.collected", "complaints.total"),
+}
+SECTION_FIELDS["overview"] = tuple(dict.fromkeys(f for names in SECTION_FIELDS.values() for f in names))
+ZERO_FIELDS = ("applications.received", "reconsideration.total", "litigation.total", "complaints.total", "fees.collected")
+_SENTENCE = re.compile(r"[^。；;！？!?\n]+[。；;！？!?]?")
+_CLAUSE_END = re.compile(r"[，,：:。；;！？!?]")
+
+
+def mention_claims(doc: Document, sections: list[Section]) -> list[Claim]:
+    claims: list[Claim] = []
+    text = doc.text
+    only_preamble = len(sections) == 1
+    for s in sections:
+        name: SectionName = "overview" if only_preamble else s.name
+        fields = SECTION_FIELDS.get(name, ())
+        if not fields:
+            continue
+        for m in _SENTENCE.finditer(text, s.body_start, s.end):
+            sentence, at = m.group(0), m.start()
+            if _is_table_text(sentence):
+                continue
+            claims.extend(_sentence_claims(sentence, at, fields))
+    return claims
+
+
+def _is_table_text(sentence: str) -> bool:
+    """Cells of a table run into the prose (| cells, or numbers with no measure word): the tables'
+    own readers take those, a row label is no sentence (逾期未按收费通知要求缴纳费用)."""
+    if "|" in sentence or "\t" in sentence:
+        return True
+    bare = re.findall(r"\d+(?![\d.]*\s*[条件场次期篇个元项份起宗例封])", sentence)
+    return len(bare) >= 3
+
+
+def _sentence_claims(sentence: str, at: int, fields: tuple[str, ...]) -> list[Claim]:
+    out: list[Claim] = []
+    view = binding_view(sentence)
+    for value, approximate, bound in bound_mention_fields(view, fields):
+        for field in bound:
+            if field == "complaints.total" and "信息公开" not in sentence:
+                continue  # 投诉89件 on a hotline is not a complaint about disclosure work
+            quote = _shortest(sentence, field, value)
+            if quote is not None:
+                approx = approximate or (not field.startswith("fees.") and _wan(sentence, value))
+                out.append(Claim(field, value, quote, near=at, approximate=approx))
+    # Zeros in words, clause by clause: 未收到…申请, 无收取信息处理费情况.
+    pos = 0
+    for clause in re.split(r"(?<=[，,：:。；;！？!?])", sentence):
+        for field in fields:
+            if field in ZERO_FIELDS and zero_stated(field, binding_view(clause)):
+                start = at + pos + (len(clause) - len(clause.lstrip()))
+                out.append(Claim(field, 0, clause.strip().rstrip("，,：:。；;"), near=start))
+        pos += len(clause)
+    return out
+
+
+def _shortest(sentence: str, field: str, value: float | int) -> str | None:
+    """The sentence up to the end of the first clause that binds the value: its subject stays in."""
+    for m in _CLAUSE_END.finditer(sentence):
+        head = sentence[: m.start()].strip()
+        if head and binds(field, value, head):
+            return head
+    whole = sentence.strip().rstrip("。；;！？!?")
+    return whole if binds(field, value, whole) else None
+
+
+def _wan(sentence: str, value: float | int) -> bool:
+    """A figure in 万 (1.8万条) is a rounded one."""
+    return "万" in sentence and isinstance(value, (int, float)) and value >= 10_000 and value % 100 == 0
