@@ -83,8 +83,8 @@ def test_model_summary_is_faithful_and_uses_the_record(runs: dict[str, list], ca
     summary = outcomes[0].summary
     assert summary is not None and summary.headline
     text = read_document(SEEDS[0]).text
-    record = runs["hybrid"][0]
-    assert faithful(summary, text, record_values(record)) == []
+    record = runs["hybrid"][0].record
+    assert faithful(summary, text, record_values(runs["hybrid"][0])) == []
     assert 3 <= len(summary.key_figures) <= 5
     for kf in summary.key_figures:
         assert get_field(record, kf.field) == kf.value
