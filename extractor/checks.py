@@ -52,3 +52,28 @@ def _table_three(table: dict[str, dict[str, int | None]]) -> list[str]:
                 f"check: table 三 column {col}: 本年新收 {flow[0]} + 上年结转 {flow[1]} ≠ 总计 {flow[2]} + 结转下年度 {flow[3]}"
             )
     return out
+
+
+_APPLICATION_SCALARS = ("received", "granted", "partially_granted", "denied", "total_processed")
+
+
+def missing_parts(record: ReportRecord, sections: set[str]) -> list[str]:
+    """Say what could not be read, so that a null means "not said", not "not found": a part of
+    the report (or a table of its family's template) that exists but yielded nothing."""
+    out: list[str] = []
+    family = record.template
+    if family is None:
+        return out
+    a = record.applications
+    if family in ("2019", "2021") and a.table is None:
+        out.append(f"not found: table 三 of the {family} template (applications by applicant); its figures are null")
+    if all(getattr(a, f) is None for f in _APPLICATION_SCALARS):
+        where = "its applications section" if "applications" in sections else "the report (no applications section found)"
+        out.append(f"not found: no application figure could be read from {where}")
+    if record.reconsideration.total is None and record.litigation.total is None:
+        if family in ("2019", "2021"):
+            out.append(f"not found: table 四 of the {family} template (reconsiderations and lawsuits); its figures are null")
+        elif "remedies" in sections:
+            out.append("not found: the section on reconsiderations and lawsuits yielded no figure")
+    return out
+

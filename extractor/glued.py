@@ -70,8 +70,8 @@ def splits(run: str, n: int = COLUMNS) -> list[tuple[int, ...]]:
     """Every reading of `run` as n cells: white space separates cells, a glued token is cut
     anywhere, no cell has a leading zero."""
     tokens = run.split()
-    if not tokens or sum(len(t) for t in tokens) < n or len(tokens) > n:
-        return []
+    if not tokens or sum(len(t) for t in tokens) < n or len(tokens) > n or len("".join(tokens)) > 4 * n:
+        return []  # longer than n cells of four digits: not one row
     out: list[tuple[int, ...]] = []
 
     def cut(token: str, k: int) -> list[tuple[int, ...]]:
@@ -96,9 +96,66 @@ def splits(run: str, n: int = COLUMNS) -> list[tuple[int, ...]]:
     return out
 
 
+MAX_NODES = 200_000  # search steps for one run at the most: past that the run is left unread
+
+
+def summed_readings(run: str, blocks: tuple[int, ...]) -> list[tuple[int, ...]]:
+    """Readings of `run` as consecutive blocks of cells where each block's last cell is the sum of
+    the others (table 三: one block of 7; table 四: three of 5). White space separates cells, no
+    cell has a leading zero. The sum cell is forced by the cells before it, so the search stays
+    small; a run that would take more than MAX_NODES steps gets no reading."""
+    tokens = run.split()
+    digits = "".join(tokens)
+    cuts: set[int] = set()
+    pos = 0
+    for t in tokens:
+        pos += len(t)
+        cuts.add(pos)
+    limit = {i: min(c for c in cuts if c > i) for i in range(len(digits))}  # a cell never crosses a space
+    out: list[tuple[int, ...]] = []
+    steps = 0
+
+    def cell_ok(a: int, b: int) -> bool:
+        return b <= limit[a] and (b - a == 1 or digits[a] != "0")
+
+    def block(i: int, p: int, acc: tuple[int, ...]) -> None:
+        nonlocal steps
+        if i == len(blocks):
+            if p == len(digits):
+                out.append(acc)
+            return
+        free(i, p, acc, blocks[i] - 1, 0)
+
+    def free(i: int, p: int, acc: tuple[int, ...], left: int, total: int) -> None:
+        nonlocal steps
+        steps += 1
+        if steps > MAX_NODES or p >= len(digits):
+            return
+        if left == 0:  # the block's sum cell: forced
+            text = str(total)
+            b = p + len(text)
+            if digits.startswith(text, p) and b <= len(digits) and cell_ok(p, b):
+                block(i + 1, b, acc + (total,))
+            return
+        later = sum(blocks[i + 1 :])  # at least one digit for every cell of the blocks after this one
+        for b in range(p + 1, limit[p] + 1):
+            if not cell_ok(p, b):
+                break
+            value = int(digits[p:b])
+            # What must still fit: a digit for each free cell left, the sum cell (no shorter than
+            # the sum so far), the later blocks. A longer cell only needs more: stop there.
+            if b + (left - 1) + len(str(total + value)) + later > len(digits):
+                break
+            free(i, b, acc + (value,), left - 1, total + value)
+
+    if digits:
+        block(0, 0, ())
+    return out if steps <= MAX_NODES else []
+
+
 def row_readings(run: str) -> list[tuple[int, ...]]:
     """The readings of a table 三 row whose six applicant cells sum to its 总计."""
-    return [r for r in splits(run) if sum(r[:-1]) == r[-1]]
+    return summed_readings(run, (COLUMNS,))
 
 
 def find_rows(text: str, lo: int = 0, hi: int | None = None, anchored: bool = True) -> list[GluedRow]:
@@ -177,13 +234,12 @@ def _consistent(cells: dict[str, tuple[int, ...]], printed: set[str]) -> bool:
 # ------------------------------------------------------------------ table 四
 
 T4_HEAD = re.compile(r"审\s*结\s*总\s*计")
-T4_CELLS = 15
 
 
 def table4_readings(run: str) -> list[tuple[int, ...]]:
     """Table 四's one data row as fifteen cells: three blocks (复议, 直接起诉, 复议后起诉) whose
     维持 + 纠正 + 其他 + 尚未审结 = 总计."""
-    return [r for r in splits(run, T4_CELLS) if all(sum(r[5 * b : 5 * b + 4]) == r[5 * b + 4] for b in range(3))]
+    return summed_readings(run, (5, 5, 5))
 
 
 def table4_run(text: str, lo: int = 0, hi: int | None = None) -> tuple[int, int, str] | None:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .checks import run_checks
+from .checks import missing_parts, run_checks
 from .claims import Claim
 from .config import Settings
 from .ingest import REPORT_SUFFIXES, IngestError, read_document
@@ -74,7 +74,8 @@ def extract_from(doc: Document, backend: str, settings: Settings) -> ExtractionR
         result.error = f"{doc.source}: {exc}"
         return result
     result = assemble(doc, claims, backend)
-    result.warnings = warnings + result.warnings + run_checks(result.record)
+    result.warnings = (warnings + result.warnings + run_checks(result.record)
+                       + missing_parts(result.record, {s.name for s in sections}))
     result.usage = usage
     return result
 

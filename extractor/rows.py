@@ -47,7 +47,9 @@ def parse_row(line: str, start: int) -> Row | None:
         if not any(v is not None for v in values):
             return None
         return Row(label=label, cells=values, start=start, end=end, exact=True)
-    m = re.match(r"^(.*?)((?:\s*-?\d+(?:\.\d+)?)+)\s*$", stripped)
+    # Numbers apart by white space (a glued run is one token): no nested repeats, so a long digit
+    # run followed by text cannot make the match backtrack exponentially.
+    m = re.match(r"^(.*?)(-?\d+(?:\.\d+)?(?:\s+-?\d+(?:\.\d+)?)*)\s*$", stripped)
     if not m:
         return None
     label = m.group(1).strip()

@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor.config import Settings
-from extractor.glued import LABELS, find_rows, row_readings, solve
+from extractor.glued import LABELS, find_rows, row_readings, solve, table4_readings
 from extractor.ingest import read_document
 from extractor.pipeline import extract_document
 from extractor.schema import TABLE_COLUMNS
-from extractor.tables import table_three_glued
+from extractor.tables import table_four, table_three_glued
 
 ROWS_2021 = [k for k, _ in LABELS if k != "other"]
 OUTCOME_ROWS = [k for k in ROWS_2021 if k not in ("received", "carried_over", "total_processed", "carried_forward")]
@@ -58,7 +58,7 @@ def render(table: dict[str, list[int]], glue: list[bool]) -> str:
     return "".join(parts) + " 四、政府信息公开行政复议、行政诉讼情况"
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(tables(), st.lists(st.booleans(), min_size=1, max_size=5))
 def test_every_recovered_cell_is_the_original_and_the_rest_is_null(table: dict[str, list[int]], glue: list[bool]) -> None:
     text = render(table, glue)
@@ -100,3 +100,33 @@ def test_crawler_dump_tables_of_the_dev_split() -> None:
     table = r.record.applications.table or {}
     assert "other_unpaid_fee" not in table and "other_other" not in table
     assert r.record.applications.other is None and r.record.applications.received == 5
+
+
+@st.composite
+def table4(draw: st.DrawFn) -> tuple[int, ...]:
+    cells: list[int] = []
+    for _ in range(3):
+        four = [draw(st.integers(0, 400)) if draw(st.booleans()) else 0 for _ in range(4)]
+        cells += four + [sum(four)]
+    return tuple(cells)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(table4(), st.lists(st.booleans(), min_size=1, max_size=4))
+def test_table_four_runs_hold_the_original_and_a_single_reading_is_it(cells: tuple[int, ...], glue: list[bool]) -> None:
+    run = "".join(str(v) + ("" if glue[i % len(glue)] else " ") for i, v in enumerate(cells)).strip()
+    readings = table4_readings(run)
+    assert cells in readings
+    if len(readings) == 1:
+        assert readings[0] == cells
+    text = f"行政复议 行政诉讼 结果维持 结果纠正 其他结果 尚未审结 总计 {run} 五、存在的主要问题"
+    claims = {c.field: c.value for c in table_four(text, 0, len(text))}
+    for i, part in enumerate(("upheld", "corrected", "other", "pending", "total")):
+        if f"reconsideration.{part}" in claims:  # claimed only when every reading agrees
+            assert claims[f"reconsideration.{part}"] == cells[i]
+        if f"litigation.{part}" in claims:
+            assert claims[f"litigation.{part}"] == cells[5 + i] + cells[10 + i]
+
+
+def test_the_issues_table_four_run() -> None:
+    assert table4_readings("21317000001324019") == [(2, 1, 3, 1, 7, 0, 0, 0, 0, 0, 13, 2, 4, 0, 19)]

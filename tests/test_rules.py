@@ -401,3 +401,13 @@ def test_real_not_metrics_are_never_evidence(name: str) -> None:
             ev = r.evidence.get(field)
             if ev is not None:
                 assert not (ev.start < end and start < ev.end), (field, ev.quote, s)
+
+
+def test_what_could_not_be_read_is_said() -> None:
+    # The 2020 seed lost its tables when it was scraped: the record says so instead of a silent null.
+    lost = rules_result(EXAMPLES / "001_4e27ee25e39c86a7.txt")
+    assert lost.record.template == "2019" and lost.record.applications.table is None
+    said = [w for w in lost.warnings if w.startswith("not found")]
+    assert any("table 三" in w for w in said) and any("table 四" in w for w in said)
+    # A report that states its figures gets no such warning.
+    assert not [w for w in rules_result(EXAMPLES / "000_3594167f04f41521.txt").warnings if w.startswith("not found")]
