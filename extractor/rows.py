@@ -56,7 +56,7 @@ def parse_row(line: str, start: int) -> Row | None:
     tokens = m.group(2).split()
     # A label holding numbers past its own index is several rows run together (a table flattened
     # onto one line), not one row.
-    if re.search(r"\d", label[3:]):
+    if re.search(r"\d+(?![\d.．、])", label[3:]):  # a number that is no row index (1.属于…)
         return None
     if label and label[-1].isdigit():  # "1.属于国家秘密" is fine; "第3" glued to digits is not a row
         return None

@@ -130,3 +130,47 @@ def test_table_four_runs_hold_the_original_and_a_single_reading_is_it(cells: tup
 
 def test_the_issues_table_four_run() -> None:
     assert table4_readings("21317000001324019") == [(2, 1, 3, 1, 7, 0, 0, 0, 0, 0, 13, 2, 4, 0, 19)]
+
+
+FORMS = ("pipe", "tab", "spaces", "label_above", "one_line_spaced", "one_line_glued")
+
+
+def render_form(table: dict[str, list[int]], form: str, order: list[str]) -> str:
+    """Table 三 as converters print it: | cells, tabs, white space, the label on the line above its
+    numbers, or the whole table on one line (cells apart or glued)."""
+    lines = ["三、收到和处理政府信息公开申请情况"]
+    for key in order:
+        label = PRINTED[key] if key != "other_other" else "3.其他"
+        label = {"denied_state_secret": "（三）不予公开 1.属于国家秘密"}.get(key, label)
+        cells = [str(v) for v in table[key]]
+        if form == "pipe":
+            lines.append("| " + " | ".join([label, *cells]) + " |")
+        elif form == "tab":
+            lines.append("\t".join([label, *cells]))
+        elif form == "spaces":
+            lines.append(label + " " + " ".join(cells))
+        elif form == "label_above":
+            lines += [label, " ".join(cells)]
+        else:
+            lines.append(label + ("".join(cells) if form == "one_line_glued" else " " + " ".join(cells)))
+    sep = "" if form.startswith("one_line") else "\n"
+    return sep.join(lines) + sep + "四、政府信息公开行政复议、行政诉讼情况\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(tables(), st.sampled_from(FORMS), st.randoms(use_true_random=False))
+def test_every_form_recovers_the_cells_it_prints(table: dict[str, list[int]], form: str, rnd) -> None:  # type: ignore[no-untyped-def]
+    order = list(ROWS_2021)
+    if not form.startswith("one_line"):
+        rnd.shuffle(order)  # rows found by their labels, not by their place
+    text = render_form(table, form, order)
+    from extractor.tables import table_three
+
+    claims, _ = table_three(text, 0, len(text), "2021")
+    got = {c.field.rsplit(".", 1)[1]: c.value for c in claims}
+    assert got, form
+    for key, row in got.items():
+        assert [row[c] for c in TABLE_COLUMNS] == table[key], (form, key)
+    if form != "one_line_glued":  # cells apart: every row is read, but a bare 3.其他 taken out of its
+        # （六）其他处理 group by the shuffle names no row, and stays null
+        assert set(got) >= set(ROWS_2021) - {"other_other"}, form
