@@ -222,6 +222,17 @@ def _table_cells(gold: dict[str, dict[str, int | None]], pred: Any) -> tuple[int
     return correct, total
 
 
+def _table_wrong(gold: dict[str, dict[str, int | None]], pred: Any) -> bool:
+    """Does any predicted cell hold a value other than the gold's?"""
+    pred = pred if isinstance(pred, dict) else {}
+    return any(
+        (p := (pred.get(row) or {}).get(col)) is not None and not values_equal(g, p)
+        for row, cells in gold.items()
+        for col, g in cells.items()
+        if g is not None or (pred.get(row) or {}).get(col) is not None
+    )
+
+
 def classify(field: str, gold: Any, pred: Any) -> str:
     """One of OUTCOMES. The table is correct only when every gold cell matches."""
     if gold is None:
@@ -229,8 +240,11 @@ def classify(field: str, gold: Any, pred: Any) -> str:
     if pred is None:
         return "omission"
     if field in TABLE_FIELDS:
+        # A cell read differently is a wrong value; cells left null (undecided) are an omission.
         ok, total = _table_cells(gold, pred)
-        return "correct" if ok == total else "wrong_value"
+        if ok == total:
+            return "correct"
+        return "wrong_value" if _table_wrong(gold, pred) else "omission"
     return "correct" if values_equal(gold, pred) else "wrong_value"
 
 

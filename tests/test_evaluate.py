@@ -143,6 +143,15 @@ def _row(*cells: int | None) -> dict[str, int | None]:
     return dict(zip(TABLE_COLUMNS, cells, strict=True))
 
 
+def test_a_table_with_undecided_cells_is_an_omission_not_a_wrong_value() -> None:
+    gold_table = {"received": _row(3, 1, 0, 0, 0, 0, 4)}
+    undecided = {"received": _row(None, None, 0, 0, 0, 0, 4)}  # a glued run read two ways
+    report = score([(make_gold({"applications.table": gold_table}), make_result({"applications.table": undecided}), "")],
+                   fields=["applications.table"])
+    assert report.fields["applications.table"].omission == 1 and report.fields["applications.table"].wrong_value == 0
+    assert report.table.cells_correct == 5
+
+
 def test_table_cell_accuracy_with_one_wrong_cell() -> None:
     gold_table = {"received": _row(3, 1, 0, 0, 0, 0, 4), "granted": _row(2, 1, 0, 0, None, 0, 3)}
     pred_table = {"received": _row(3, 1, 0, 0, 0, 0, 4), "granted": _row(2, 9, 0, 0, None, 0, 3)}
@@ -150,7 +159,7 @@ def test_table_cell_accuracy_with_one_wrong_cell() -> None:
     report = score([(gold, make_result({"applications.table": pred_table}), "")], fields=["applications.table"])
     assert (report.table.documents, report.table.cells_correct, report.table.cells_total) == (1, 13, 14)
     assert report.table.accuracy == pytest.approx(13 / 14)
-    assert report.fields["applications.table"].wrong_value == 1  # not every cell right
+    assert report.fields["applications.table"].wrong_value == 1  # a cell read as another number
     assert report.fields["applications.table"].evidence_validity == 1.0  # cell-wise, no single quote
 
     # A missing row counts all its cells as None: only the gold blank cell is right.
