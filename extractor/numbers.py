@@ -86,19 +86,20 @@ def states_value(quote: str, value: float | int) -> bool:
     """Does `quote` state `value`? Written as digits, a Chinese numeral, a 万 form, or a zero in
     words; or, for a quote of several table rows, as the sum of their last cells."""
     nums = numbers_in(quote)
-    if any(_same(n, value) for n in nums):
+    if any(same_number(n, value) for n in nums):
         return True
     if value == 0 and ZERO_WORDS.search(normalise(quote)):
         return True
     lines = [ln for ln in quote.splitlines() if ln.strip()]
     if len(lines) > 1:
         lasts = [numbers_in(ln) for ln in lines]
-        if all(lasts) and _same(sum(n[-1] for n in lasts), value):
+        if all(lasts) and same_number(sum(n[-1] for n in lasts), value):
             return True
     return False
 
 
-def _same(a: float | int, b: float | int) -> bool:
+def same_number(a: float | int, b: float | int) -> bool:
+    """Equal as numbers (34596 == 34596.0; a float compared with a relative tolerance)."""
     return abs(float(a) - float(b)) < 1e-6 * max(1.0, abs(float(b)))
 
 

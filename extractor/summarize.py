@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field, ValidationInfo, model_validator
 from .align import normalise
 from .config import Settings
 from .ingest import IngestError, read_document
-from .numbers import numbers_in
+from .numbers import numbers_in, same_number
 from .pipeline import extract_from
 from .schema import (
     NUMERIC_FIELDS,
@@ -181,19 +181,15 @@ def unbound(sentence: str, text: str, values: Values) -> list[float | int]:
     have = _source_numbers(text)
     for m in mentions(binding_view(re.sub(r"(?<=\d),(?=\s)", ";", sentence))):
         if m.measure and chinese:
-            ok = any(_same(v, m.value) and binds(f, v, sentence) for f, v in values.items())
+            ok = any(same_number(v, m.value) and binds(f, v, sentence) for f, v in values.items())
         elif not chinese:
-            ok = any(_same(v, m.value) for v in values.values()) or (
+            ok = any(same_number(v, m.value) for v in values.values()) or (
                 1900 < m.value < 2100 and _key(m.value) in have)
         else:
             ok = _key(m.value) in have
         if not ok:
             bad.append(m.value)
     return bad
-
-
-def _same(a: float | int, b: float | int) -> bool:
-    return abs(float(a) - float(b)) < 1e-6 * max(1.0, abs(float(b)))
 
 
 def _prose(summary: Summary | BaseModel, text: str) -> list[tuple[str, str]]:

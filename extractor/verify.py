@@ -15,7 +15,7 @@ from typing import Any, Literal
 from .align import locate, normalise
 from .claims import Claim
 from .glued import T4_HEAD, find_rows, table2_rows, table2_sums, table4_readings, table4_run
-from .numbers import date_numbers, parse_number
+from .numbers import date_numbers, parse_number, same_number
 from .rows import Row, iter_rows
 from .schema import (
     DERIVED_FIELDS,
@@ -142,10 +142,6 @@ def _governing(window: str) -> tuple[int, int, set[str]] | None:
     return pool[-1] if pool else None
 
 
-def _same(a: float | int, b: float | int) -> bool:
-    return abs(float(a) - float(b)) < 1e-6 * max(1.0, abs(float(b)))
-
-
 def _bound_here(field: str, view: str, mention: Mention, all_mentions: list[Mention]) -> bool:
     """Is this mention a quantity of `field`: its subject ahead in the clause, nothing between?"""
     subject = SUBJECTS[field]
@@ -226,7 +222,7 @@ def _binds_sentence(field: str, value: float | int, view: str) -> bool:
     subject = SUBJECTS[field]
     found = mentions(view)
     for m in found:
-        if m.measure and m.measure in subject.measures and _same(m.value, value) and _bound_here(field, view, m, found):
+        if m.measure and m.measure in subject.measures and same_number(m.value, value) and _bound_here(field, view, m, found):
             return True
     return value == 0 and zero_stated(field, view)
 
@@ -261,7 +257,7 @@ def _glued_total_holds(field: str, value: float | int, quote: str) -> bool:
     if len(allowed) > 1 and not whole:
         return False
     totals = [{r_[-1] for r_ in r.readings} for r in rows]
-    return any(_same(sum(combo), value) for combo in itertools.product(*totals))
+    return any(same_number(sum(combo), value) for combo in itertools.product(*totals))
 
 
 def _binds_table(field: str, value: float | int, quote: str) -> bool:
@@ -285,7 +281,7 @@ def _binds_table(field: str, value: float | int, quote: str) -> bool:
             total += r.cells[-1]
         # A sum over a group of rows (the eight 不予公开 rows) needs every row of the group.
         whole = keys == set(allowed) or (field == "applications.other" and keys in ({"other"}, set(allowed) - {"other"}))
-        return (len(allowed) == 1 or whole) and _same(total, value)
+        return (len(allowed) == 1 or whole) and same_number(total, value)
     kind, _, part = field.partition(".")
     if kind in ("reconsideration", "litigation") and part in TABLE4_PARTS and not any(len(r.cells) >= 15 for r in rows):
         found = table4_run(quote)  # glued: …尚未审结总计000003001410001
@@ -301,7 +297,7 @@ def _binds_table(field: str, value: float | int, quote: str) -> bool:
             if len(cells) < 15 or any(c is None or isinstance(c, float) for c in cells):
                 continue
             got = cells[i] if kind == "reconsideration" else cells[5 + i] + cells[10 + i]  # type: ignore[operator]
-            if _same(got, value):  # type: ignore[arg-type]
+            if same_number(got, value):  # type: ignore[arg-type]
                 return True
         return False
     if field == "proactive.regulations_issued" and not any(TABLE2_ROWS.match(re.sub(r"\s|\|", "", r.label)) for r in rows):
@@ -309,7 +305,7 @@ def _binds_table(field: str, value: float | int, quote: str) -> bool:
         return bool(glued) and all(r[1] < len(quote) for r in glued) and value in table2_sums(glued)
     if field == "proactive.regulations_issued":
         firsts = [r.cells[0] for r in rows if TABLE2_ROWS.match(re.sub(r"\s|\|", "", r.label))]
-        return len(firsts) == len(rows) and all(c is not None for c in firsts) and _same(sum(firsts), value)  # type: ignore[arg-type]
+        return len(firsts) == len(rows) and all(c is not None for c in firsts) and same_number(sum(firsts), value)  # type: ignore[arg-type]
     return False
 
 
@@ -350,7 +346,7 @@ def binds(field: str, value: Any, quote: str, parts: list[float | int] | None = 
     if isinstance(value, bool) or not isinstance(value, (int, float)) or field not in SUBJECTS:
         return False
     if parts:  # a sum: rows of one table, or accounts of one channel listed together
-        return _same(sum(parts), value) and (_binds_table(field, value, quote) or _parts_bound(field, parts, binding_view(quote)))
+        return same_number(sum(parts), value) and (_binds_table(field, value, quote) or _parts_bound(field, parts, binding_view(quote)))
     view = binding_view(quote)
     if _binds_sentence(field, value, view) or _binds_table(field, value, quote):
         return True
@@ -358,7 +354,7 @@ def binds(field: str, value: Any, quote: str, parts: list[float | int] | None = 
     found = mentions(view)
     addends = [m.value for m in found if m.measure and m.measure in SUBJECTS[field].measures
                and _bound_here(field, view, m, found)]
-    return len(addends) > 1 and _same(sum(addends), value) and _parts_bound(field, addends, view)
+    return len(addends) > 1 and same_number(sum(addends), value) and _parts_bound(field, addends, view)
 
 
 def _parts_bound(field: str, parts: list[float | int], view: str) -> bool:
@@ -370,7 +366,7 @@ def _parts_bound(field: str, parts: list[float | int], view: str) -> bool:
     used: set[int] = set()
     for p in parts:
         hit = next((i for i, m in enumerate(found) if i not in used and m.measure in SUBJECTS[field].measures
-                    and m.measure and _same(m.value, p) and _bound_here(field, view, m, found)), None)
+                    and m.measure and same_number(m.value, p) and _bound_here(field, view, m, found)), None)
         if hit is None:
             return False
         used.add(hit)
