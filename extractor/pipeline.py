@@ -56,12 +56,20 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
 
 
 def extract_document(path: str, backend: str, settings: Settings) -> ExtractionResult:
-    """One document; never raises for a bad input: the result carries the error."""
+    """One document; never raises for a bad input: the result carries the error. Whatever goes
+    wrong inside one document (a damaged PDF, a page nested too deep) is that document's error
+    record, and the batch goes on."""
     try:
         doc = read_document(path)
     except IngestError as exc:
         return ExtractionResult(source=path, backend=backend, error=f"{path}: {exc}")
-    return extract_from(doc, backend, settings)
+    except Exception as exc:  # noqa: BLE001 - isolation: any failure of one file is its own record
+        return ExtractionResult(source=path, backend=backend, error=f"{path}: cannot read: {type(exc).__name__}: {exc}"[:500])
+    try:
+        return extract_from(doc, backend, settings)
+    except Exception as exc:  # noqa: BLE001 - see above
+        return ExtractionResult(source=path, sha256=doc.sha256, backend=backend,
+                                error=f"{path}: extraction failed: {type(exc).__name__}: {exc}"[:500])
 
 
 def extract_from(doc: Document, backend: str, settings: Settings) -> ExtractionResult:

@@ -93,6 +93,28 @@ def test_batch_with_bad_files_exit_1_and_keeps_good_records(tmp_path: Path) -> N
     assert "missing.txt" in res.stderr and "empty.txt" in res.stderr
 
 
+def test_a_damaged_pdf_and_a_page_nested_too_deep_lose_nothing_else(tmp_path: Path) -> None:
+    # A PDF with bytes overwritten throughout (pdfminer raises while reading pages) and an HTML
+    # page nested 5,000 deep (the parser recurses past Python's limit), between two good reports.
+    pdf = bytearray((EXAMPLES / "huaian_2024_report.pdf").read_bytes())
+    for i in range(2000, len(pdf), 997):
+        pdf[i] = (pdf[i] * 7 + 13) % 256
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(bytes(pdf))
+    deep = tmp_path / "deep.html"
+    deep.write_text("<html><body>" + "<div>" * 5000 + "主动公开政府信息5条" + "</div>" * 5000 + "</body></html>",
+                    encoding="utf-8")
+    good1, good2 = str(EXAMPLES / "000_3594167f04f41521.txt"), str(EXAMPLES / "003_85db5123dd9c84fd.txt")
+    out = tmp_path / "out.jsonl"
+    res = CliRunner().invoke(app, ["extract", good1, str(damaged), str(deep), good2, "-o", str(out),
+                                   "--backend", "rules"], env=cli_env(tmp_path))
+    assert res.exit_code == 1, res.output
+    ok1, pdf_rec, deep_rec, ok2 = read_jsonl(out)
+    assert ok1["proactive"]["total"] == 34596 and ok2["applications"]["received"] == 610
+    assert "damaged.pdf" in pdf_rec["error"] and "cannot read" in pdf_rec["error"]
+    assert "deep.html" in deep_rec["error"] and "RecursionError" in deep_rec["error"]
+
+
 def test_csv_format(tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
     res = CliRunner().invoke(
