@@ -229,7 +229,6 @@ def _table_wrong(gold: dict[str, dict[str, int | None]], pred: Any) -> bool:
         (p := (pred.get(row) or {}).get(col)) is not None and not values_equal(g, p)
         for row, cells in gold.items()
         for col, g in cells.items()
-        if g is not None or (pred.get(row) or {}).get(col) is not None
     )
 
 

@@ -13,13 +13,12 @@ from dataclasses import dataclass
 
 from .align import Compact, compact, normalise
 from .claims import Claim
-from .glued import table2_rows, table2_sums
 from .mentions import mention_claims
 from .numbers import NUM, is_approximate, parse_number
 from .schema import Document, Section, SectionName
 from .sections import detect_template, find_sections
 from .stats2008 import stat_claims
-from .tables import table_four, table_three, table_three_scalars, table_two
+from .tables import table_four, table_three, table_three_scalars, table_two, table_two_glued
 from .verify import binds
 
 N = f"(?:超过|逾|近|约|达)?(?P<n>{NUM})"
@@ -471,7 +470,12 @@ def extract_claims(doc: Document, sections: list[Section] | None = None) -> tupl
     found = taken | {c.field for c in narrative if binds(c.field, c.value, c.quote, c.parts or None)}
     narrative += [c for c in mention_claims(doc, sections) if c.field not in found]
     if template in ("2019", "2021") and "proactive.regulations_issued" not in taken:
-        claims.extend(_regulations_glued(doc.text, sections, narrative, warnings))
+        lo = min((s.body_start for s in sections if s.name == "proactive"), default=0)
+        hi = max((s.end for s in sections if s.name == "proactive"), default=len(doc.text))
+        stated = {c.value for c in narrative if c.field == "proactive.regulations_issued"}
+        glued, glued_warnings = table_two_glued(doc.text, lo, hi, stated)
+        claims.extend(glued)
+        warnings.extend(glued_warnings)
     claims.extend(narrative)
     if template != "2019" and template != "2021":
         stated: dict[str, set[float | int]] = {}
@@ -482,25 +486,6 @@ def extract_claims(doc: Document, sections: list[Section] | None = None) -> tupl
         warnings.extend(stat_warnings)
     claims.extend(_list_claims(doc, sections))
     return claims, warnings
-
-
-def _regulations_glued(text: str, sections: list[Section], narrative: list[Claim], warnings: list[str]) -> list[Claim]:
-    """Table 二's 规章 and 规范性文件 rows with cells glued (规范性文件1077 = 10|7|7 or 1|0|77): this
-    year's count where every reading agrees, or where the report's sentence says which."""
-    lo = min((s.body_start for s in sections if s.name == "proactive"), default=0)
-    hi = max((s.end for s in sections if s.name == "proactive"), default=len(text))
-    rows = [r for r in table2_rows(text, lo, hi)][:2]
-    sums = table2_sums(rows)
-    if not sums:
-        return []
-    stated = {c.value for c in narrative if c.field == "proactive.regulations_issued"}
-    if len(sums) > 1 and sums & stated:
-        sums = sums & stated
-    start, end = min(r[1] for r in rows), max(r[2] for r in rows)
-    if len(sums) > 1:
-        warnings.append(f"proactive.regulations_issued: table 二's rows «{text[start:end]}» read as any of {sorted(sums)}; left null")
-        return []
-    return [Claim("proactive.regulations_issued", sums.pop(), text[start:end], near=start, origin="table")]
 
 
 def _table_claims(doc: Document, sections: list[Section], template: str, warnings: list[str]) -> list[Claim]:

@@ -146,9 +146,13 @@ def _source_numbers(text: str) -> frozenset[float]:
     return frozenset(_key(v) for v in numbers_in(text))
 
 
-def _numbers(sentence: str) -> list[float | int]:
+def _list_commas(sentence: str) -> str:
     # "130, 910" in prose is two numbers, not 130910: the normalised view drops the space.
-    return numbers_in(re.sub(r"(?<=\d),(?=\s)", ";", sentence))
+    return re.sub(r"(?<=\d),(?=\s)", ";", sentence)
+
+
+def _numbers(sentence: str) -> list[float | int]:
+    return numbers_in(_list_commas(sentence))
 
 
 def unstated(sentence: str, text: str) -> list[float | int]:
@@ -179,7 +183,7 @@ def unbound(sentence: str, text: str, values: Values) -> list[float | int]:
     bad: list[float | int] = []
     chinese = _CJK.search(sentence) is not None
     have = _source_numbers(text)
-    for m in mentions(binding_view(re.sub(r"(?<=\d),(?=\s)", ";", sentence))):
+    for m in mentions(binding_view(_list_commas(sentence))):
         if m.measure and chinese:
             ok = any(same_number(v, m.value) and binds(f, v, sentence) for f, v in values.items())
         elif not chinese:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .claims import Claim
-from .glued import find_rows, solve, table4_readings, table4_run
+from .glued import find_rows, solve, table2_rows, table2_sums, table4_readings, table4_run
 from .rows import Row, iter_rows
 from .schema import TABLE_COLUMNS, TABLE_ROWS
 from .vocabulary import GROUP_OTHER, row_key
@@ -238,3 +238,19 @@ def table_two(text: str, lo: int, hi: int) -> list[Claim]:
             parts=[a, b],
         )
     ]
+
+
+def table_two_glued(text: str, lo: int, hi: int, stated: set[float | int]) -> tuple[list[Claim], list[str]]:
+    """Table 二's 规章 and 规范性文件 rows with cells glued (规范性文件1077 = 10|7|7 or 1|0|77): this
+    year's count where every reading agrees, or where the report's sentence (`stated`) says which."""
+    rows = table2_rows(text, lo, hi)[:2]
+    sums = table2_sums(rows)
+    if not sums:
+        return [], []
+    if len(sums) > 1 and sums & stated:
+        sums = sums & stated
+    start, end = min(r[1] for r in rows), max(r[2] for r in rows)
+    if len(sums) > 1:
+        return [], [f"proactive.regulations_issued: table 二's rows «{text[start:end]}» read as any of {sorted(sums)}; left null"]
+    return [Claim("proactive.regulations_issued", sums.pop(), text[start:end], near=start, origin="table")], []
+
