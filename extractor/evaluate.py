@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from difflib import SequenceMatcher
 from typing import Any
 
@@ -199,7 +200,7 @@ def _plain(v: Any) -> Any:
 
 def values_equal(gold: Any, pred: Any) -> bool:
     """Numbers as numbers; strings equal after normalisation (white space, NFKC, quotes《》 around a
-    name): 个旧市 is not 个旧市人民政府."""
+    name). Issuers are compared by `same_issuer`."""
     gold, pred = _plain(gold), _plain(pred)
     if _is_number(gold) and _is_number(pred):
         return abs(float(gold) - float(pred)) < 1e-6 * max(1.0, abs(float(gold)))
@@ -244,7 +245,27 @@ def classify(field: str, gold: Any, pred: Any) -> str:
         if ok == total:
             return "correct"
         return "wrong_value" if _table_wrong(gold, pred) else "omission"
+    if field == "issuer" and isinstance(gold, str) and isinstance(pred, str):
+        return "correct" if same_issuer(gold, pred) else "wrong_value"
     return "correct" if values_equal(gold, pred) else "wrong_value"
+
+
+# A place's own report names its issuer by the place (平潭综合实验区, 个旧市) or by the place's
+# government body (…管委会, …人民政府): one issuer (eval/FIELDS.md). A department or office of that
+# body (…办公室, …局) is another issuer, so only these suffixes go, and only after a place name.
+_GOVERNMENT = re.compile(r"(?:人民政府|政府|管理委员会|管委会)$")
+_PLACE_END = re.compile(r"(?:省|市|县|区|州|旗|盟|镇|乡|街道)$")
+
+
+def same_issuer(gold: str, pred: str) -> bool:
+    """Issuer names equal after normalisation, a place and its government body being one issuer."""
+
+    def key(name: str) -> str:
+        name = normalise(name).strip("《》\"'")
+        bare = _GOVERNMENT.sub("", name)
+        return bare if bare != name and _PLACE_END.search(bare) else name
+
+    return bool(normalise(gold)) and key(gold) == key(pred)
 
 
 def evidence_ok(result: ExtractionResult, field: str, value: Any, text: str) -> bool:

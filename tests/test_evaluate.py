@@ -9,7 +9,16 @@ from typing import Any
 
 import pytest
 
-from extractor.evaluate import EvalReport, classify, score, score_summaries, to_json, to_markdown, values_equal
+from extractor.evaluate import (
+    EvalReport,
+    classify,
+    same_issuer,
+    score,
+    score_summaries,
+    to_json,
+    to_markdown,
+    values_equal,
+)
 from extractor.gold import GOLD_FIELD_NAMES, GoldError, GoldFile, gold_quote_ok, gold_quote_problems, load_gold
 from extractor.schema import TABLE_COLUMNS, Evidence, ExtractionResult, KeyFigure, Summary, set_field
 
@@ -128,15 +137,21 @@ def test_evidence_that_does_not_state_the_value() -> None:
 
 
 def test_value_comparison() -> None:
-    assert not values_equal("个旧市", "个旧市人民政府")  # the issuer exactly, after normalisation
-    assert not values_equal("荆州市政府", "荆州市人民政府")  # not containment: wrong
+    # A place and its government body are one issuer; its offices and departments are not.
+    assert same_issuer("个旧市", "个旧市人民政府") and same_issuer("荆州市政府", "荆州市人民政府")
+    assert same_issuer("平潭综合实验区", "平潭综合实验区管委会")
+    assert not same_issuer("个旧市人民政府", "个旧市人民政府办公室")
+    assert not same_issuer("平潭综合实验区管委会", "平潭综合实验区管委会办公室")
+    assert not same_issuer("平潭县", "平潭县教育局") and not same_issuer("个旧市", "个旧县")
+    assert not same_issuer("", "")
     assert values_equal("丽江市人民政府", "丽江市 人民政府")  # white space ignored
     assert values_equal("2018-02-25", dt.date(2018, 2, 25))
     assert values_equal(3940, 3940.0)
     assert not values_equal(0, 1)
     assert classify("fees.collected", None, 0) == "hallucination"  # null is not zero
     assert classify("fees.collected", 0, None) == "omission"
-    assert classify("issuer", "荆州市政府", "荆州市人民政府") == "wrong_value"
+    assert classify("issuer", "荆州市政府", "荆州市人民政府") == "correct"
+    assert classify("issuer", "楚雄市人民政府", "楚雄州人民政府") == "wrong_value"
 
 
 def _row(*cells: int | None) -> dict[str, int | None]:
