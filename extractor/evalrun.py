@@ -101,11 +101,13 @@ def run_eval(gold_dir: Path, backends: list[str], settings: Settings, fields: li
 
 def _score_summaries(golds: list[GoldFile], paths: list[str], texts: list[str], backend: str,
                      settings: Settings) -> dict[str, object]:
-    """Summaries of the gold documents (through the cache): faithful share, gold figures mentioned."""
-    from .summarize import faithful, record_values, summarize_batch
+    """Summaries of the gold documents in zh and en (through the cache), scored against the gold."""
+    from .summarize import record_values, summarize_batch
 
     items = []
-    for gold, text, outcome in zip(golds, texts, summarize_batch(paths, backend, settings), strict=True):
-        if outcome.summary is not None:
-            items.append((gold, outcome.summary, not faithful(outcome.summary, text, record_values(outcome.result))))
+    for lang in ("zh", "en"):
+        outcomes = summarize_batch(paths, backend, settings, lang)
+        for gold, text, outcome in zip(golds, texts, outcomes, strict=True):
+            if outcome.summary is not None:
+                items.append((gold, outcome.summary, text, record_values(outcome.result)))
     return score_summaries(items)

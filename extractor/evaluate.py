@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Mapping
 from difflib import SequenceMatcher
 from typing import Any
 
 from pydantic import BaseModel, Field, computed_field
 
-from .align import normalise
-from .gold import GoldFile
+from .align import locate, normalise
+from .gold import GoldFile, GoldItem
 from .schema import (
     DERIVED_FIELDS,
     FIELD_NAMES,
@@ -25,8 +26,10 @@ from .schema import (
     TABLE_FIELDS,
     ExtractionResult,
     Summary,
+    SummaryItem,
     get_field,
 )
+from .summary_checks import english_words, faithful, foreign_names, item_problem, summary_prose
 from .verify import binds
 
 # The 37 fields scored as values (the table by its cells); the two text lists are fuzzy-matched.
@@ -373,11 +376,44 @@ def score(pairs: list[tuple[GoldFile, ExtractionResult, str]], fields: list[str]
     )
 
 
-def score_summaries(items: list[tuple[GoldFile, Summary, bool]]) -> dict[str, Any]:
-    """Faithfulness share and coverage of the gold's numeric figures by the summaries' key figures."""
-    faithful = gold_figures = mentioned = kf_total = kf_correct = 0
-    for gold, summary, is_faithful in items:
-        faithful += bool(is_faithful)
+def _covered(gold_item: GoldItem, items: list[SummaryItem], text: str) -> bool:
+    """A gold problem/next step is covered by a summary item drawn from the same words of the
+    report (their spans overlap) or saying nearly the same (ratio ≥ LIST_MATCH_THRESHOLD)."""
+    span = locate(text, gold_item.quote)
+    for item in items:
+        if span is not None and item.start < span[1] and span[0] < item.end:
+            return True
+        if max(_ratio(gold_item.text, item.text), _ratio(gold_item.quote, item.quote)) >= LIST_MATCH_THRESHOLD:
+            return True
+    return False
+
+
+def score_summaries(items: list[tuple[GoldFile, Summary, str, Mapping[str, Any]]]) -> dict[str, Any]:
+    """Summaries against the gold: the share of gold problems/improvements covered by the
+    summary's items (zh summaries), and what may never happen (goal 0 each): an item its quote does
+    not support, a body the report does not name, English in a zh summary, "not stated" for a part
+    the gold holds. Plus faithfulness and the gold figures among the key figures."""
+    faithful_n = gold_figures = mentioned = kf_total = kf_correct = 0
+    gold_items = covered = summary_items = unsupported = foreign = english = false_silence = unread = 0
+    for gold, summary, text, values in items:
+        faithful_n += not faithful(summary, text, values)
+        pairs = (("problems", summary.problems, summary.problems_status),
+                 ("improvements", summary.next_steps, summary.next_steps_status))
+        for name, got, state in pairs:
+            summary_items += len(got)
+            unsupported += sum(item_problem(i, text, summary.lang) is not None for i in got)
+            gold_list = getattr(gold, name)
+            false_silence += state == "not_stated" and gold_list is not None and len(gold_list) > 0
+            unread += state == "unread"
+            if summary.lang == "zh":
+                for g in gold_list or []:
+                    gold_items += 1
+                    covered += _covered(g, got, text)
+        prose = [summary.headline, *(i.text for i in summary.problems), *(i.text for i in summary.next_steps)]
+        foreign += sum(len(foreign_names(p, text)) for p in prose)
+        english += summary.lang == "zh" and any(english_words(p) for p in summary_prose(summary))
+        if summary.lang != "zh":
+            continue
         figures = {k.field: k.value for k in summary.key_figures}
         kf_total += len(summary.key_figures)
         for k in summary.key_figures:
@@ -391,8 +427,17 @@ def score_summaries(items: list[tuple[GoldFile, Summary, bool]]) -> dict[str, An
             mentioned += f in figures and values_equal(g, figures[f])
     return {
         "summaries": len(items),
-        "faithful": faithful,
-        "faithful_share": _div(faithful, len(items)),
+        "faithful": faithful_n,
+        "faithful_share": _div(faithful_n, len(items)),
+        "gold_items": gold_items,
+        "gold_items_covered": covered,
+        "gold_items_covered_share": _div(covered, gold_items),
+        "summary_items": summary_items,
+        "items_without_support": unsupported,
+        "foreign_names": foreign,
+        "zh_summaries_with_english": english,
+        "not_stated_but_gold_has_items": false_silence,
+        "parts_unread": unread,
         "gold_figures": gold_figures,
         "gold_figures_mentioned": mentioned,
         "gold_figures_mentioned_share": _div(mentioned, gold_figures),
@@ -472,8 +517,11 @@ def to_markdown(reports: dict[str, EvalReport]) -> str:
                 out.append(_line(f, metric, *vals))
 
     if any(r.summaries for r in reports.values()):
-        out += ["", "## Summaries", "", _line("metric", *names), sep]
-        for metric in ("faithful_share", "gold_figures_mentioned_share", "key_figures_matching_gold_share"):
+        out += ["", "## Summaries (zh and en; coverage and figures over zh)", "", _line("metric", *names), sep]
+        for metric in ("summaries", "gold_items", "gold_items_covered", "gold_items_covered_share", "summary_items",
+                       "items_without_support", "foreign_names", "zh_summaries_with_english",
+                       "not_stated_but_gold_has_items", "parts_unread", "faithful_share",
+                       "gold_figures_mentioned_share", "key_figures_matching_gold_share"):
             out.append(_line(metric, *(_fmt((reports[n].summaries or {}).get(metric)) for n in names)))
     return "\n".join(out) + "\n"
 

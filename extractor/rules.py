@@ -16,10 +16,11 @@ from .claims import Claim
 from .mentions import mention_claims
 from .numbers import NUM, is_approximate, parse_number
 from .schema import Document, Section, SectionName
-from .sections import detect_template, find_sections
+from .sections import detect_template, find_sections, measures_start
 from .stats2008 import stat_claims
 from .tables import table_four, table_three, table_three_scalars, table_two, table_two_glued
 from .verify import binds
+from .vocabulary import IMPROVE_MARK, PART_LABEL
 
 N = f"(?:超过|逾|近|约|达)?(?P<n>{NUM})"
 GAP = r"[^。;,:!?]{0,%d}?"
@@ -354,13 +355,9 @@ def _matches(rule: Rule, v: Compact, text: str) -> Iterator[Claim]:
 
 # ------------------------------------------------------------------ problems / improvements
 
-_IMPROVE_MARK = re.compile(
-    r"改进措施|改进情况|下一步|今后|针对(?:以上|上述|存在的?|这些)?问题|(?:20\d\d年|明年)[,，][^。,，]{0,12}?将"
-)
 _ENUM = re.compile(r"(?:^|(?<=[。;；:：\s]))(?:[一二三四五六七八九十]是|[(（][一二三四五六七八九十][)）]|\d[、.．])")
 
 
-_PART_LABEL = re.compile(r"(?:主要问题|存在问题|改进措施|改进情况|工作措施|下一步工作)$")
 
 
 def _list_items(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
@@ -376,7 +373,7 @@ def _list_items(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
         item = body[: cut.start()] if cut else body
         item = item.strip().rstrip("，,、 ").removesuffix("等")
         # A sub-heading that only names the part (（一）主要问题) is not an item.
-        if _PART_LABEL.search(item) and len(item) < 20:
+        if PART_LABEL.search(item) and len(item) < 20:
             continue
         if 2 <= len(item) <= 120:
             s = lo + body_start + (len(body) - len(body.lstrip()))
@@ -412,7 +409,7 @@ def _plain_measures(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
     for part in re.split(r"[；;。]", text[lo:hi]):
         seg_start = pos
         pos += len(part) + 1
-        leads = list(_IMPROVE_MARK.finditer(part))
+        leads = list(IMPROVE_MARK.finditer(part))
         lead = leads[-1] if leads else None
         k = 0
         if lead:  # skip "针对存在问题，下一步，我市将"
@@ -433,14 +430,10 @@ def _list_claims(doc: Document, sections: list[Section]) -> list[Claim]:
         if s.name != "problems":
             continue
         lo, hi = s.body_start, s.end
-        mark = _IMPROVE_MARK.search(text, lo, hi)
-        split = mark.start() if mark else hi
-        # The improvement part starts at the sentence or heading holding the marker.
-        if mark:
-            prev = max(text.rfind("。", lo, split), text.rfind("\n", lo, split), text.rfind(":", lo, split), text.rfind("：", lo, split))
-            split = prev + 1 if prev >= lo else lo
+        turn = measures_start(text, lo, hi)
+        split = hi if turn is None else turn
         problems = _list_items(text, lo, split) or _split_clauses(text, lo, split)
-        improvements = (_list_items(text, split, hi) or _plain_measures(text, split, hi)) if mark else []
+        improvements = (_list_items(text, split, hi) or _plain_measures(text, split, hi)) if turn is not None else []
         for field, items in (("problems", problems), ("improvements", improvements)):
             for k, (item, st, en) in enumerate(items):
                 claims.append(Claim(f"{field}.{k}", item, text[st:en], near=st))

@@ -225,16 +225,36 @@ class KeyFigure(BaseModel):
     field: str
     value: Number
     evidence: Evidence
+    label: str = ""  # the field's name in the summary's language
+    where: str = ""  # a reader's pointer: the quoted clause, or table · row · column
+
+
+class SummaryItem(BaseModel):
+    """A problem or next step: the report's sentence (`text[start:end] == quote`) and what the
+    summary says of it (the sentence itself, shortened, or translated)."""
+
+    text: str
+    quote: str
+    start: int
+    end: int
+    translated: bool = False
+
+
+ListStatus = Literal["stated", "not_stated", "unread"]
 
 
 class Summary(BaseModel):
-    """An executive summary; figures come from the verified record, never re-extracted."""
+    """An executive summary; figures come from the verified record, never re-extracted; every
+    problem and next step carries the report's sentence it came from."""
 
     source: str
     lang: Literal["zh", "en"] = "zh"
     headline: str
     key_figures: list[KeyFigure] = Field(default_factory=list)
-    problems: list[str] = Field(default_factory=list)
-    next_steps: list[str] = Field(default_factory=list)
+    problems: list[SummaryItem] = Field(default_factory=list)
+    next_steps: list[SummaryItem] = Field(default_factory=list)
+    # stated; not_stated (the report has no such part or sentence); unread (it has, none was read)
+    problems_status: ListStatus = "stated"
+    next_steps_status: ListStatus = "stated"
     backend: str = "rules"
     warnings: list[str] = Field(default_factory=list)

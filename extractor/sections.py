@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .schema import Section, SectionName, Template
+from .vocabulary import IMPROVE_MARK
 
 # A top-level heading: 一、… (also 一. 一． 一, with spaces), alone on its line and short.
 _TOP = re.compile(r"^[ \t\u3000]*([一二三四五六七八九十]{1,3})[ \t\u3000]*[、.．,，][ \t\u3000]*(\S.*?)[ \t\u3000]*$", re.M)
@@ -133,4 +134,20 @@ def detect_template(text: str, report_year: int | None) -> Template | None:
     # Distinct headings: a 2008 preamble may list a part's name that its heading repeats.
     if len(set(_TEMPLATE_HEADS.findall(text))) >= 2:
         return "2019"
+    return None
+
+
+# "问题及改进措施" names both parts (a heading, an overview's list): it is not the turn to measures.
+_BOTH_PARTS = re.compile(r"(?:问题|不足)(?:及|和|与|以及)?$")
+
+
+def measures_start(text: str, lo: int, hi: int) -> int | None:
+    """Where a problems part turns to its measures: the start of the sentence or heading holding
+    the first turn word (改进措施, 下一步, 20xx年…将) that is not part of a name of both parts;
+    None when it never turns."""
+    for mark in IMPROVE_MARK.finditer(text, lo, hi):
+        if _BOTH_PARTS.search(text[max(lo, mark.start() - 6):mark.start()]):
+            continue
+        prev = max(text.rfind(c, lo, mark.start()) for c in "。\n:：")
+        return prev + 1 if prev >= lo else lo
     return None

@@ -1,21 +1,22 @@
-"""Executive summaries (schema.Summary) written from the VERIFIED record, never re-extracted.
+"""Executive summaries (schema.Summary): every sentence traceable to the report.
 
-Key figures are the record's non-null numbers in a fixed order of importance, each with the
-record's own evidence. The prose (headline, problems, next steps) comes from the model when a
-model backend is in use (prompts/summary.md), else it is written deterministically from the record
-and the report's own sentences. Either way every number in the prose must occur in the source
-document (`faithful`): a model that states one the report lacks is re-asked once, then the
-offending sentence is dropped and named in `Summary.warnings`.
+Headline and key figures come from the VERIFIED record, never re-extracted: the headline names
+the issuer and the year or says that the report does not; each figure shows its label and where a
+reader finds it (the quoted clause, or table · row · column). Problems and next steps are the
+report's own sentences (`summary_items`), each carrying its quote: without a model, the record's
+lists or the sentences of the problems part; with one (llm/hybrid), the model picks among the
+numbered sentences and may shorten or translate them (prompts/summary.md), and a wording its
+sentence does not support (`summary_checks`) gives way to the sentence. A zh summary is Chinese
+throughout, warnings included.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import IO, Any
 
 from pydantic import BaseModel, Field, ValidationInfo, model_validator
@@ -23,29 +24,30 @@ from pydantic import BaseModel, Field, ValidationInfo, model_validator
 from .align import normalise
 from .config import Settings
 from .ingest import IngestError, read_document
-from .numbers import numbers_in, same_number
 from .pipeline import extract_from
 from .schema import (
     NUMERIC_FIELDS,
     Document,
+    Evidence,
     ExtractionResult,
     KeyFigure,
     Number,
     ReportRecord,
     Summary,
+    SummaryItem,
     Usage,
     get_field,
 )
-from .sections import find_sections, section_text
-from .verify import binding_view, binds, mentions
+from .sections import find_sections
+from .summary_checks import _CJK, foreign_names, item_problem, unstated
+from .summary_items import Candidate, candidates, record_items, status
+from .vocabulary import TABLE_PLACES
 
 MODEL_BACKENDS = ("llm", "hybrid")
 MIN_FIGURES, MAX_FIGURES = 3, 5
 MAX_ITEMS = 5  # problems / next steps kept
 HEADLINE_CLAUSES = 2
-ITEM_CHARS = 40  # a model's list item longer than this keeps its first sentence
 SUMMARY_MAX_TOKENS = 1024
-SECTION_CHARS = 1800  # of the problems section sent to the model
 
 # Key figures: the record's non-null numbers in this order of importance, then the rest of the
 # contract's numeric fields in FIELDS.md order.
@@ -111,58 +113,43 @@ _BODY_EN: tuple[tuple[str, str], ...] = (
     ("区政府", "District Government"), ("市", "City"), ("县", "County"), ("区", "District"),
 )
 _MD_TEXT = {
-    "zh": {"figures": "主要数据", "problems": "主要问题", "next": "下一步", "field": "字段", "value": "数值",
-           "quote": "原文", "none": "（报告未写明）", "warnings": "提示", "title": "政府信息公开工作年度报告摘要",
-           "error": "失败", "source": "来源"},
+    "zh": {"figures": "主要数据", "problems": "主要问题", "next": "下一步", "field": "项目", "value": "数值",
+           "quote": "出处", "not_stated": "（报告未写明）", "unread": "（报告有相关内容，但本工具未能读出，请查看原文）",
+           "no_figures": "（记录中没有已核实的数据）", "warnings": "提示", "title": "政府信息公开工作年度报告摘要",
+           "error": "失败", "source": "来源", "backend": "方法", "untranslated": "", "original": "原文"},
     "en": {"figures": "Key figures", "problems": "Main problems", "next": "Next steps", "field": "Field",
-           "value": "Value", "quote": "Quote", "none": "(not stated in the report)", "warnings": "Warnings",
+           "value": "Value", "quote": "Where", "not_stated": "(not stated in the report)",
+           "unread": "(the report has such a part, but the tool could not read it: see the report)",
+           "no_figures": "(no verified figure in the record)", "warnings": "Warnings",
            "title": "Executive summaries: government information disclosure annual reports",
-           "error": "Failed", "source": "Source"},
+           "error": "Failed", "source": "Source", "backend": "backend", "untranslated": "(not translated: no model) ",
+           "original": "original"},
 }
-LANG_NAMES = {
-    "zh": "中文",
-    "en": "英文（English）。机构名称写英文译名，并在括号中保留中文原名，例如 Lijiang Municipal People's Government"
-          "（丽江市人民政府）；problems 和 next_steps 也用英文",
+LANG_NAMES = {"zh": "中文，用原句的词语缩短", "en": "英文（English），把原句译成一句简短的英文"}
+
+
+# ------------------------------------------------------------------ words in two languages
+
+# Every message a reader sees, in the summary's language (a zh summary is Chinese throughout).
+_MSG: dict[str, tuple[str, str]] = {
+    "model_failed": ("模型摘要调用失败，问题与措施取自报告原句", "the model summary failed; problems and next steps are the report's own sentences"),
+    "model_empty": ("模型未选出任何原句，问题与措施取自报告原句", "the model chose no sentence; problems and next steps are the report's own sentences"),
+    "unknown_id": ("模型选了不存在的原句编号 {ids}，已忽略", "the model chose sentence numbers that do not exist ({ids}); ignored"),
+    "item_kept_as_quote": ("模型对原句 {id} 的说法未获原文支持（{why}），改用原句", "the model's wording of sentence {id} is not supported by the report ({why}); the report's sentence is kept"),
+    "item_untranslated": ("", "the model's translation of sentence {id} was rejected ({why}); the Chinese sentence is kept"),
+    "item_dropped": ("摘要条目缺少原文支持，已删除：{item}", "summary item without support in the report dropped: {item}"),
+    "few_figures": ("记录中仅有 {n} 个已核实数据", "only {n} verified figure(s) in the record"),
+    "no_translation": ("", "no model: problems and next steps are the report's Chinese sentences, not translated"),
 }
+_WHY_ZH = {"its quote is not the report's text": "引文不在报告中", "its words are not its quote's": "用词超出原句",
+           "its translation is not English": "译文不是英文"}
 
 
-# ------------------------------------------------------------------ faithfulness
-
-
-_SPLIT = re.compile(r"(?<=[。！？!?；;\n])|(?<=\.)\s+(?=\S)")
-
-
-def sentences(text: str) -> list[str]:
-    """Sentences as written (Chinese or English punctuation); each a substring of `text`."""
-    return [s.strip() for s in _SPLIT.split(text) if s and s.strip()]
-
-
-def _key(v: float | int) -> float:
-    return round(float(v), 4)
-
-
-@lru_cache(maxsize=32)
-def _source_numbers(text: str) -> frozenset[float]:
-    return frozenset(_key(v) for v in numbers_in(text))
-
-
-def _list_commas(sentence: str) -> str:
-    # "130, 910" in prose is two numbers, not 130910: the normalised view drops the space.
-    return re.sub(r"(?<=\d),(?=\s)", ";", sentence)
-
-
-def _numbers(sentence: str) -> list[float | int]:
-    return numbers_in(_list_commas(sentence))
-
-
-def unstated(sentence: str, text: str) -> list[float | int]:
-    """The numbers of `sentence` that the source `text` never writes (34596 = 3.4596万 = 34,596)."""
-    have = _source_numbers(text)
-    return [n for n in _numbers(sentence) if _key(n) not in have]
-
-
-Values = Mapping[str, Number]
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+def _msg(key: str, lang: str, **kw: Any) -> str:
+    zh, en = _MSG[key]
+    if lang == "zh" and "why" in kw:
+        kw["why"] = _WHY_ZH.get(kw["why"], "含原句没有的数字" if kw["why"].startswith("states") else "不符合原句")
+    return (zh if lang == "zh" else en).format(**kw)
 
 
 def record_values(result: ExtractionResult) -> dict[str, Number]:
@@ -175,109 +162,7 @@ def record_values(result: ExtractionResult) -> dict[str, Number]:
     return out
 
 
-def unbound(sentence: str, text: str, values: Values) -> list[float | int]:
-    """The numbers of a summary sentence that are not the record's value of a field the sentence
-    names (the binding rule, as for evidence). A number with no measure word (a year) must at
-    least be one the report writes. English prose has no Chinese subjects to bind: there each
-    number must be one of the record's values."""
-    bad: list[float | int] = []
-    chinese = _CJK.search(sentence) is not None
-    have = _source_numbers(text)
-    for m in mentions(binding_view(_list_commas(sentence))):
-        if m.measure and chinese:
-            ok = any(same_number(v, m.value) and binds(f, v, sentence) for f, v in values.items())
-        elif not chinese:
-            ok = any(same_number(v, m.value) for v in values.values()) or (
-                1900 < m.value < 2100 and _key(m.value) in have)
-        else:
-            ok = _key(m.value) in have
-        if not ok:
-            bad.append(m.value)
-    return bad
-
-
-def _prose(summary: Summary | BaseModel, text: str) -> list[tuple[str, str]]:
-    """The summary's own sentences; an item that is the report's text word for word is a quote, and
-    its numbers are the report's."""
-    out = [("headline", getattr(summary, "headline", "") or "")]
-    source = normalise(text)
-    for part in ("problems", "next_steps"):
-        out += [(part, p) for p in getattr(summary, part, []) if normalise(p) not in source]
-    return out
-
-
-def _offending(summary: Summary | BaseModel, text: str, values: Values) -> list[tuple[str, str]]:
-    return [(part, s) for part, item in _prose(summary, text) for s in sentences(item) if unbound(s, text, values)]
-
-
-def faithful(summary: Summary | BaseModel, text: str, values: Values) -> list[str]:
-    """The sentences of the summary's prose (headline, problems, next steps) that state a number
-    which is not the record's value for a field the sentence names; [] for a faithful summary."""
-    return [s for _, s in _offending(summary, text, values)]
-
-
-def _drop(summary: Any, bad: Iterable[str]) -> None:
-    """Remove the offending sentences in place; a list item left empty goes."""
-    bad = set(bad)
-
-    def clean(item: str) -> str:
-        for s in sentences(item):
-            if s in bad:
-                item = item.replace(s, "", 1)
-        return item.strip()
-
-    summary.headline = clean(summary.headline)
-    summary.problems = [c for c in (clean(p) for p in summary.problems) if c]
-    summary.next_steps = [c for c in (clean(p) for p in summary.next_steps) if c]
-
-
-def _reasons(bad: list[tuple[str, str]], text: str, values: Values) -> list[str]:
-    return [f"{part}: {s[:60]!r} states {', '.join(_fmt(n) for n in unbound(s, text, values))}, "
-            "which is not the record's value for what the sentence names"
-            for part, s in bad]
-
-
-# ------------------------------------------------------------------ the model's answer
-
-
-class SummaryAnswer(BaseModel):
-    """What the model writes; the figures are ours."""
-
-    headline: str = Field(description="一句话标题")
-    problems: list[str] = Field(default_factory=list, description="主要问题，每条一句")
-    next_steps: list[str] = Field(default_factory=list, description="下一步措施，每条一句")
-
-    @classmethod
-    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:  # type: ignore[override]
-        """Compact and untitled: instructor's JSON mode pastes the schema into the prompt, and a
-        small model echoes a title ("SummaryAnswer") as its headline."""
-        items = {"type": "array", "items": {"type": "string"}}
-        return {"type": "object", "properties": {"headline": {"type": "string"}, "problems": items,
-                                                 "next_steps": items},
-                "required": ["headline", "problems", "next_steps"]}
-
-    @model_validator(mode="after")
-    def _numbers_in_source(self, info: ValidationInfo) -> SummaryAnswer:
-        """Every number must be in the source (context `chunk`): first failure → re-ask with the
-        sentences named; second → those sentences are dropped and listed in `dropped`."""
-        ctx = info.context or {}
-        text = ctx.get("chunk")
-        if text is None:  # a cached answer: checked when it was made
-            return self
-        values = ctx.get("values", {})
-        bad = _offending(self, text, values)
-        if not bad:
-            return self
-        reasons = _reasons(bad, text, values)
-        if ctx.get("strikes", 0) == 0:
-            ctx["strikes"] = 1
-            raise ValueError("; ".join(reasons) + ". Use only numbers written in the material, or write no number.")
-        ctx.setdefault("dropped", []).extend(f"unfaithful sentence dropped after a re-ask: {r}" for r in reasons)
-        _drop(self, [s for _, s in bad])
-        return self
-
-
-# ------------------------------------------------------------------ figures and deterministic prose
+# ------------------------------------------------------------------ figures and headline
 
 
 def _fmt(v: Number, lang: str = "zh") -> str:
@@ -288,16 +173,57 @@ def _fmt(v: Number, lang: str = "zh") -> str:
     return str(v)
 
 
-def key_figures(result: ExtractionResult) -> list[KeyFigure]:
+_TABLE_EN = {"表二": "Table 2", "表三": "Table 3", "表四": "Table 4", "统计表": "statistics table"}
+_CLAUSE_END = "，,；;。：:\n|"
+
+
+def _clause_of(quote: str, value: Number) -> str:
+    """The clause of a sentence that states `value`, with enough before it to name its subject."""
+    flat = " ".join(quote.split())
+    hit = re.search(rf"(?<![\d.]){re.escape(_fmt(value))}(?![\d])", flat.replace(",", ""))
+    if hit is None:
+        return flat[:50]
+    pos = hit.start()
+    lo = max(flat.rfind(c, 0, pos) for c in _CLAUSE_END) + 1
+    while lo > 0 and len(_CJK.findall(flat[lo:pos])) < 6:  # too short to say what is counted
+        lo = max(flat.rfind(c, 0, lo - 1) for c in _CLAUSE_END) + 1
+    ends = [i for c in _CLAUSE_END if (i := flat.find(c, hit.end())) != -1]
+    clause = flat[lo:min(ends) if ends else len(flat)].strip()
+    return clause if len(clause) <= 60 else "…" + clause[-59:]
+
+
+def figure_where(field: str, ev: Evidence, template: str | None, lang: str, value: Number) -> str:
+    """A pointer a person can follow: the quoted clause for a sentence; for a table value its
+    table, row and column (never a bare row of numbers)."""
+    if ev.origin in ("table", "sum") and template in ("2019", "2021") and field in TABLE_PLACES:
+        table, row, col = TABLE_PLACES[field]
+        if lang == "en":
+            return f"{_TABLE_EN[table]}, row “{row}”, column “{col}”"
+        return f"{table} · {row} · {col}"
+    if ev.origin == "table":  # the 2008 statistics table: its row label stands before the cells
+        label = re.sub(r"[\s|]+", " ", re.split(r"\d", ev.quote, maxsplit=1)[0]).strip(" |")
+        label = re.sub(r"\s*(?:条|件|个|次|元|万元)$", "", label)
+        if label:
+            return (f"statistics table, row “{label}”, this year" if lang == "en" else f"统计表 · {label} · 本年度")
+    if ev.origin == "sum":
+        parts = "；".join(_clause_of(q, 0)[:24] for q in re.split(r"[;；\n]", ev.quote) if q.strip())[:70]
+        return f"sum of: {parts}" if lang == "en" else f"合计：{parts}"
+    return _clause_of(ev.quote, value)
+
+
+def key_figures(result: ExtractionResult, lang: str = "zh") -> list[KeyFigure]:
     """Three to five of the record's non-null numbers (fewer if it has fewer), each with the
-    record's evidence: nothing is re-extracted."""
+    record's evidence, its label and where a reader finds it: nothing is re-extracted."""
     found: list[KeyFigure] = []
     for name in FIGURE_ORDER:
         value = get_field(result.record, name)
         ev = result.evidence.get(name)
         if value is None or ev is None or isinstance(value, bool):
             continue
-        found.append(KeyFigure(field=name, value=value, evidence=ev.model_copy()))
+        zh, en, _ = LABELS.get(name, (name, name, ""))
+        where = figure_where(name, ev, result.record.template, lang, value)
+        found.append(KeyFigure(field=name, value=value, evidence=ev.model_copy(), label=zh if lang == "zh" else en,
+                               where=where))
     # A stated zero (未发生行政复议) is a fact, but five of them say less than one count: zeros
     # only fill the places that non-zero figures leave; the order of importance stays.
     chosen = ([kf for kf in found if kf.value != 0] + [kf for kf in found if kf.value == 0])[:MAX_FIGURES]
@@ -336,10 +262,11 @@ def _clause(name: str, value: Number, lang: str, approximate: bool = False, quot
 
 
 def headline(result: ExtractionResult, text: str, lang: str) -> str:
-    """One sentence from verified values only, each number one the document writes."""
+    """One sentence from verified values only, each number one the document writes; it names the
+    issuer and the year, or says plainly that the report does not."""
     rec = result.record
     proactive = "proactive.total" if rec.proactive.total is not None else "proactive.website"
-    order = [proactive, "applications.received"] + [kf.field for kf in key_figures(result)]
+    order = [proactive, "applications.received"] + [kf.field for kf in key_figures(result, lang)]
     clauses: list[str] = []
     for name in dict.fromkeys(order):
         value = get_field(rec, name)
@@ -355,127 +282,173 @@ def headline(result: ExtractionResult, text: str, lang: str) -> str:
     issuer = issuer_name(rec, lang)
     year = rec.report_year if rec.report_year is not None and not unstated(str(rec.report_year), text) else None
     if lang == "en":
-        who = f"{issuer}, " if issuer else ""
-        title = f"{who}{f'{year} ' if year else ''}annual report on government information disclosure"
-        title = title[0].upper() + title[1:]
+        who = issuer or "Issuer not stated in the report"
+        when = f"{year}" if year else "year not stated"
+        title = f"{who}, annual report on government information disclosure ({when})"
         return f"{title}: {'; '.join(clauses)}." if clauses else f"{title}: no figure could be verified."
-    title = f"{issuer or '本报告'}{f'{year}年' if year else ''}政府信息公开工作年度报告"
+    who = issuer or "（报告未写明发布机关）"
+    when = f"{year}年" if year else "（报告未写明年度）"
+    title = f"{who}{when}政府信息公开工作年度报告"
     return f"{title}：{'，'.join(clauses)}。" if clauses else f"{title}：未能核实任何数据。"
 
 
-def _items(items: list[str] | None, lang: str) -> list[str]:
-    kept = list(items or [])[:MAX_ITEMS]
-    if lang == "en":  # no translation without a model: the report's words, marked as such
-        return [f"“{s}” (quoted from the report, in Chinese)" for s in kept]
-    return kept
+# ------------------------------------------------------------------ problems and next steps
 
 
-def rules_summary(result: ExtractionResult, text: str, lang: str) -> Summary:
-    return Summary(
-        source=result.source, lang=lang, headline=headline(result, text, lang), key_figures=key_figures(result),
-        problems=_items(result.record.problems, lang), next_steps=_items(result.record.improvements, lang),
-        backend=result.backend,
-    )
+def _from_candidates(cands: list[Candidate], kind: str) -> list[SummaryItem]:
+    return [SummaryItem(text=c.plain, quote=c.quote, start=c.start, end=c.end) for c in cands if c.kind == kind]
 
 
-# ------------------------------------------------------------------ with a model
+def report_items(result: ExtractionResult, cands: list[Candidate]) -> tuple[list[SummaryItem], list[SummaryItem]]:
+    """Without a model: the record's lists with their evidence; where a list is empty, the
+    report's own sentences of its problems/measures part."""
+    problems = record_items(result, "problems") or _from_candidates(cands, "problem")
+    steps = record_items(result, "improvements") or _from_candidates(cands, "step")
+    return problems[:MAX_ITEMS], steps[:MAX_ITEMS]
 
 
-def _figures_block(result: ExtractionResult) -> str:
-    rec = result.record
-    lines = [f"- 发布机关（issuer）: {rec.issuer}" if rec.issuer else "- 发布机关（issuer）: 未写明",
-             f"- 报告年度（report_year）: {rec.report_year}" if rec.report_year else "- 报告年度（report_year）: 未写明"]
-    for name in FIGURE_ORDER:
-        value = get_field(rec, name)
-        if value is not None and name in result.evidence:
-            zh, _, unit = LABELS.get(name, (name, name, ""))
-            lines.append(f"- {zh}（{name}）: {_fmt(value)} {unit}")
-    return "\n".join(lines)
+class Pick(BaseModel):
+    id: int
+    text: str = ""
 
 
-def problems_text(doc: Document, result: ExtractionResult) -> str:
-    """The report's own problems/improvements section; else the record's lists."""
-    parts = [section_text(doc.text, s).strip() for s in find_sections(doc.text) if s.name == "problems"]
-    text = "\n".join(p for p in parts if p)
-    if not text:
-        rec = result.record
-        text = "\n".join([*(rec.problems or []), *(rec.improvements or [])])
-    return text[:SECTION_CHARS] or "（报告未写明问题与改进措施）"
+class SummaryAnswer(BaseModel):
+    """What the model answers: which of the report's numbered sentences are problems and next
+    steps, each said briefly. Headline and figures are ours."""
+
+    problems: list[Pick] = Field(default_factory=list)
+    next_steps: list[Pick] = Field(default_factory=list)
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:  # type: ignore[override]
+        """Compact and untitled: instructor's JSON mode pastes the schema into the prompt."""
+        pick = {"type": "object", "properties": {"id": {"type": "integer"}, "text": {"type": "string"}},
+                "required": ["id", "text"]}
+        items = {"type": "array", "items": pick}
+        return {"type": "object", "properties": {"problems": items, "next_steps": items},
+                "required": ["problems", "next_steps"]}
+
+    @model_validator(mode="after")
+    def _supported(self, info: ValidationInfo) -> SummaryAnswer:
+        """First answer with an unknown number or an unsupported wording → re-ask once with the
+        reasons; the second answer is kept as it is and settled by `_settle` (as a cached one is)."""
+        ctx = info.context or {}
+        cands: dict[int, Candidate] | None = ctx.get("candidates")
+        if cands is None or ctx.get("strikes", 0) > 0:
+            return self
+        _, reasons = _settle(self, cands, ctx["text"], ctx["lang"])
+        if reasons:
+            ctx["strikes"] = 1
+            raise ValueError("; ".join(reasons) + "。只用列出的编号，text 只说原句说的内容。")
+        return self
 
 
-def _brief(item: str, lang: str = "zh") -> str:
-    """One sentence per item (a small model tends to paste a whole paragraph); in an English
-    summary an item the model left in Chinese is marked as such."""
-    item = item.strip()
-    first = sentences(item)[0] if item else item
-    item = first if len(item) > ITEM_CHARS and len(first) < len(item) else item
-    if lang == "en" and not re.search(r"[A-Za-z]{2}", item):
-        return f"“{item.rstrip('。；;')}” (in Chinese: not translated)"
-    return item
+def _settle(answer: SummaryAnswer, cands: dict[int, Candidate], text: str,
+            lang: str) -> tuple[tuple[list[SummaryItem], list[SummaryItem]], list[str]]:
+    """The model's picks as summary items, each checked against its sentence: an unknown number
+    is ignored; a wording the sentence does not support gives way to the sentence itself."""
+    warnings: list[str] = []
+    unknown: list[int] = []
+    out: list[list[SummaryItem]] = []
+    for picks in (answer.problems, answer.next_steps):
+        items: list[SummaryItem] = []
+        for p in picks:
+            c = cands.get(p.id)
+            if c is None:
+                unknown.append(p.id)
+                continue
+            if any(i.start == c.start for i in items):
+                continue
+            item = SummaryItem(text=p.text.strip(), quote=c.quote, start=c.start, end=c.end, translated=lang == "en")
+            why = item_problem(item, text, lang) if item.text else "empty"
+            if why is None and foreign_names(item.text, text):
+                why = "names a body the report does not"
+            if why is not None:
+                key = "item_untranslated" if lang == "en" else "item_kept_as_quote"
+                warnings.append(_msg(key, lang, id=p.id, why=why))
+                item = SummaryItem(text=c.plain, quote=c.quote, start=c.start, end=c.end)
+            items.append(item)
+        out.append(items[:MAX_ITEMS])
+    if unknown:
+        warnings.insert(0, _msg("unknown_id", lang, ids=", ".join(map(str, unknown))))
+    return (out[0], out[1]), warnings
 
 
-_PLACE = re.compile(r"^.+?[省市县区州旗盟]")
+def _candidates_block(cands: list[Candidate]) -> str:
+    return "\n".join(f"[{c.id}]（{'问题' if c.kind == 'problem' else '措施'}）{c.quote}" for c in cands)
 
 
-def _place(issuer: str | None) -> str | None:
-    """The place a body is named after (丽江市人民政府 → 丽江市), which any headline must name."""
-    if not issuer:
-        return None
-    m = _PLACE.match(issuer)
-    return m.group(0) if m else issuer
+_EXAMPLE = {"zh": ("部分单位信息更新不够及时", "加强培训，提高信息发布质量"),
+            "en": ("Some units do not update information promptly", "Strengthen training to improve the quality of releases")}
 
 
-def model_summary(doc: Document, result: ExtractionResult, settings: Settings, lang: str, usage: Usage) -> Summary:
-    """The model writes the prose; a failed call falls back to the deterministic summary."""
+def model_items(doc: Document, cands: list[Candidate], settings: Settings, lang: str,
+                usage: Usage) -> tuple[list[SummaryItem], list[SummaryItem], list[str]] | str:
+    """The model's choice among the report's sentences, each item checked, and the warnings of
+    that check; or the message key of why there is none."""
     from .llm import ModelCallError, client_for
 
-    base = rules_summary(result, doc.text, lang)
+    by_id = {c.id: c for c in cands}
+    problem, step = _EXAMPLE[lang]
     try:
-        answer, dropped = client_for(settings).ask(
+        answer, _ = client_for(settings).ask(
             "summary", SummaryAnswer,
-            {"figures": _figures_block(result), "text": problems_text(doc, result), "lang_name": LANG_NAMES[lang],
-             "draft": base.headline},
-            doc.text, usage, max_tokens=SUMMARY_MAX_TOKENS, context={"values": record_values(result)},
+            {"candidates": _candidates_block(cands), "lang_name": LANG_NAMES[lang],
+             "example_problem": problem, "example_step": step},
+            doc.text, usage, max_tokens=SUMMARY_MAX_TOKENS,
+            context={"candidates": by_id, "text": doc.text, "lang": lang},
         )
-    except ModelCallError as exc:
-        base.warnings.append(f"model summary failed, written from the record instead: {exc}")
-        return base
+    except ModelCallError:
+        return "model_failed"
     assert isinstance(answer, SummaryAnswer)
-    warnings = list(dropped)
-    head = answer.headline.strip()
-    place = _place(result.record.issuer)
-    if not head:
-        warnings.append("model headline dropped; headline written from the record")
-        head = base.headline
-    elif place and normalise(place) not in normalise(head):
-        warnings.append(f"model headline {head[:40]!r} does not name {place}; headline written from the record")
-        head = base.headline
-    problems = [_brief(p, lang) for p in answer.problems if p.strip()][:MAX_ITEMS] or base.problems
-    steps = [_brief(p, lang) for p in answer.next_steps if p.strip()][:MAX_ITEMS] or base.next_steps
-    return base.model_copy(update={"headline": head, "problems": problems, "next_steps": steps, "warnings": warnings})
+    (problems, steps), warnings = _settle(answer, by_id, doc.text, lang)
+    if not problems and not steps:
+        return "model_empty"
+    return problems, steps, warnings
 
 
-# ------------------------------------------------------------------ one document, a batch
+# ------------------------------------------------------------------ one summary
 
 
 def summarize_result(doc: Document, result: ExtractionResult, lang: str = "zh", settings: Settings | None = None,
                      usage: Usage | None = None) -> Summary:
-    """The summary of an extracted document: the model's prose for llm/hybrid, else deterministic.
-    A last faithfulness pass drops any sentence that states a number the document lacks."""
-    if result.backend in MODEL_BACKENDS and settings is not None:
-        summary = model_summary(doc, result, settings, lang, usage if usage is not None else result.usage)
-    else:
-        summary = rules_summary(result, doc.text, lang)
-    values = record_values(result)
-    bad = _offending(summary, doc.text, values)
-    if bad:
-        summary.warnings.extend(f"unfaithful sentence dropped: {r}" for r in _reasons(bad, doc.text, values))
-        _drop(summary, [s for _, s in bad])
-        if not summary.headline:
-            summary.headline = headline(result, doc.text, lang)
+    """The summary of an extracted document: headline and figures from the verified record;
+    problems and next steps from the report's sentences (chosen by the model for llm/hybrid).
+    A last check drops any item its quote does not support."""
+    sections = find_sections(doc.text)
+    cands = candidates(doc.text, sections)
+    problems, steps = report_items(result, cands)
+    warnings: list[str] = []
+    if result.backend in MODEL_BACKENDS and settings is not None and cands:
+        got = model_items(doc, cands, settings, lang, usage if usage is not None else result.usage)
+        if isinstance(got, str):
+            warnings.append(_msg(got, lang))
+        else:
+            problems, steps = got[0] or problems, got[1] or steps
+            warnings += got[2]
+    elif lang == "en" and (problems or steps):
+        warnings.append(_msg("no_translation", lang))
+    summary = Summary(
+        source=result.source, lang=lang, headline=headline(result, doc.text, lang),
+        key_figures=key_figures(result, lang), problems=problems, next_steps=steps,
+        backend=result.backend, warnings=warnings,
+    )
+    for part in ("problems", "next_steps"):
+        kept = []
+        for item in getattr(summary, part):
+            if item_problem(item, doc.text, lang) or foreign_names(item.text, doc.text):
+                summary.warnings.append(_msg("item_dropped", lang, item=item.text[:40]))
+            else:
+                kept.append(item)
+        setattr(summary, part, kept)
+    summary.problems_status = status(doc.text, sections, "problem", summary.problems)
+    summary.next_steps_status = status(doc.text, sections, "step", summary.next_steps)
     if len(summary.key_figures) < MIN_FIGURES:
-        summary.warnings.append(f"only {len(summary.key_figures)} verified figure(s) in the record")
+        summary.warnings.append(_msg("few_figures", lang, n=len(summary.key_figures)))
     return summary
+
+
+# ------------------------------------------------------------------ one document, a batch
 
 
 @dataclass
@@ -572,21 +545,27 @@ def summary_markdown(outcome: SummaryOutcome, lang: str = "zh") -> str:
     rec = outcome.result.record
     who = issuer_name(rec, lang) or outcome.source
     year = "" if rec.report_year is None else (f" · {rec.report_year}年" if lang == "zh" else f" · {rec.report_year}")
-    out = [f"## {who}{year}", "", f"**{s.headline}**", "", f"_{t['source']}: `{s.source}` · backend: {s.backend}_", ""]
-    out.append(f"### {t['figures']}")
-    out.append("")
+    out = [f"## {who}{year}", "", f"**{s.headline}**", "", f"_{t['source']}: `{s.source}` · {t['backend']}: {s.backend}_", ""]
+    out += [f"### {t['figures']}", ""]
     if s.key_figures:
         out += [f"| {t['field']} | {t['value']} | {t['quote']} |", "|---|---:|---|"]
         for kf in s.key_figures:
-            zh, en, unit = LABELS.get(kf.field, (kf.field, kf.field, ""))
-            label = zh if lang == "zh" else en
             approx = "≈" if kf.evidence.approximate else ""
-            out.append(f"| {label} `{kf.field}` | {approx}{_fmt(kf.value, lang)} | {_cell(kf.evidence.quote)} |")
+            out.append(f"| {kf.label} | {approx}{_fmt(kf.value, lang)} | {_cell(kf.where, 70)} |")
     else:
-        out.append(t["none"])
-    for key, items in (("problems", s.problems), ("next", s.next_steps)):
+        out.append(t["no_figures"])
+    for key, items, state in (("problems", s.problems, s.problems_status), ("next", s.next_steps, s.next_steps_status)):
         out += ["", f"### {t[key]}", ""]
-        out += [f"- {i}" for i in items] or [t["none"]]
+        for i in items:
+            quote = _cell(i.quote, 90)
+            if lang == "en" and not i.translated:
+                out.append(f"- {t['untranslated']}“{quote}”")
+            elif lang == "zh" and normalise(i.text) in normalise(i.quote):
+                out.append(f"- {i.text}")
+            else:  # a shortening or translation: the report's sentence beside it
+                out.append(f"- {i.text} — {t['original']}：“{quote}”")
+        if not items:
+            out.append(t["unread"] if state == "unread" else t["not_stated"])
     if s.warnings:
         out += ["", f"> {t['warnings']}:"] + [f"> - {w}" for w in s.warnings]
     return "\n".join(out) + "\n"

@@ -410,8 +410,9 @@ def _row_stated(key: str, row: Any, quote: str) -> bool:
 
 def _sentence_around(text: str, start: int, end: int) -> str:
     lo = _sentence_start(text, start)
-    his = [i for i in (text.find(c, end) for c in SENTENCE_END) if i != -1]
-    return text[lo : min(his) if his else len(text)]
+    stop = min(len(text), end + _LEAD_MAX)  # bounded: a 20 MB text has no "？" to find
+    his = [i for i in (text.find(c, end, stop) for c in SENTENCE_END) if i != -1]
+    return text[lo : min(his) if his else stop]
 
 
 def origin_of(claim: Claim) -> str:

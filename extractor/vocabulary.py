@@ -166,4 +166,44 @@ TABLE_FIELD_ROWS: dict[str, tuple[str, ...]] = {
     "applications.other": ("other", "other_overdue_correction", "other_unpaid_fee", "other_other"),
 }
 TABLE4_PARTS: tuple[str, ...] = ("upheld", "corrected", "other", "pending", "total")
+# Where a table value sits in the 2019/2021 templates: (table, row, column), as printed; what a
+# summary or a model prompt shows for a table reading instead of a bare row of numbers.
+_T4_COLUMNS = {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果", "pending": "尚未审结", "total": "总计"}
+TABLE_PLACES: dict[str, tuple[str, str, str]] = {
+    "applications.received": ("表三", "本年新收政府信息公开申请数量", "总计"),
+    "applications.carried_over": ("表三", "上年结转政府信息公开申请数量", "总计"),
+    "applications.granted": ("表三", "予以公开", "总计"),
+    "applications.partially_granted": ("表三", "部分公开", "总计"),
+    "applications.denied": ("表三", "不予公开（各项之和）", "总计"),
+    "applications.unable_to_provide": ("表三", "无法提供（各项之和）", "总计"),
+    "applications.not_processed": ("表三", "不予处理（各项之和）", "总计"),
+    "applications.other": ("表三", "其他处理（各项之和）", "总计"),
+    "applications.total_processed": ("表三", "办理结果总计", "总计"),
+    "applications.carried_forward": ("表三", "结转下年度继续办理", "总计"),
+    "proactive.regulations_issued": ("表二", "规章 + 规范性文件", "本年制发件数"),
+    **{f"reconsideration.{k}": ("表四", "行政复议", c) for k, c in _T4_COLUMNS.items()},
+    **{f"litigation.{k}": ("表四", "行政诉讼（未经复议起诉 + 复议后起诉）", c) for k, c in _T4_COLUMNS.items()},
+}
+
 TABLE2_ROWS = re.compile(r"^(?:规章|(?:行政)?规范性文件)$")
+
+
+# ---------------------------------------------------------------- problems and next steps
+# Where a report's part on problems turns to its measures (rules lists and summary items).
+IMPROVE_MARK = re.compile(
+    r"改进措施|改进举措|整改措施|改进情况|下一步|下一?阶段|今后|作进一步的?改进|以下[^。，,]{0,6}方面"
+    r"|针对(?:以上|上述|存在的?|这些)?问题|(?:20\d\d年|明年)[,，]?[^。,，]{0,12}?将"
+)
+# A sub-heading that only names the part (（一）主要问题) is not an item.
+PART_LABEL = re.compile(r"(?:主要问题|存在问题|改进措施|改进情况|工作措施|下一步工作)$")
+# A report that speaks of its problems / its next steps anywhere, in a heading or a sentence:
+# where these stand, "not stated" would be false even if no item could be read.
+PROBLEMS_SPOKEN = re.compile(r"存在的?(?:主要)?问题|主要问题|问题(?:和|与|及)不足|不足之处|(?:存在|仍有|还有)[^。]{0,12}不足")
+STEPS_SPOKEN = re.compile(r"改进措施|改进情况|下一步|今后(?:工作|一个时期|将)|(?:20\d\d年|明年)[,，]?[^。,，]{0,12}?将")
+# A sentence of the problems part that states a shortcoming, and one of the measures part that
+# states an action: the rest (lead-ins, praise, background) is not a summary item.
+PROBLEM_WORDS = re.compile(
+    r"问题|不足|有待|不够|欠缺|薄弱|滞后|不高|不强|差距|还需|仍需|尚需|尚未|不到位|不平衡|不充分|不规范|不及时"
+    r"|不全面|不完善|不深入|不多|较少|偏少|单一|缺乏|缺少|亟待|亟需|待加强|待提高|待提升"
+)
+STEP_WORDS = re.compile(r"将|进一步|加强|继续|持续|推进|完善|提升|深化|强化|加大|做好|抓好|健全|规范|提高|落实|严格|扩大|拓展|丰富")

@@ -20,7 +20,7 @@ from extractor.evaluate import (
     values_equal,
 )
 from extractor.gold import GOLD_FIELD_NAMES, GoldError, GoldFile, gold_quote_ok, gold_quote_problems, load_gold
-from extractor.schema import TABLE_COLUMNS, Evidence, ExtractionResult, KeyFigure, Summary, set_field
+from extractor.schema import TABLE_COLUMNS, Evidence, ExtractionResult, KeyFigure, Summary, SummaryItem, set_field
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD_DIR = ROOT / "eval" / "gold"
@@ -212,22 +212,37 @@ def test_fuzzy_list_matching() -> None:
 
 
 def test_summary_scoring() -> None:
-    gold = make_gold({"report_year": 2017, "proactive.total": 100, "proactive.website": 50})
-    ev = Evidence(quote="100", start=0, end=3)
+    text = "主动公开信息100条。存在的问题：一是人手不足；二是培训较少。下一步将加强培训。"
+    gold = make_gold({"report_year": 2017, "proactive.total": 100, "proactive.website": 50},
+                     problems=[{"text": "人手不足", "quote": "一是人手不足"}, {"text": "培训较少", "quote": "二是培训较少"}],
+                     improvements=[{"text": "加强培训", "quote": "下一步将加强培训"}])
+    ev = Evidence(quote="主动公开信息100条", start=0, end=10)
+
+    def item(words: str, quote: str | None = None) -> SummaryItem:
+        quote = quote or words
+        return SummaryItem(text=words, quote=quote, start=text.index(quote), end=text.index(quote) + len(quote))
+
     good = Summary(
-        source="doc.txt",
-        headline="h",
-        key_figures=[
-            KeyFigure(field="proactive.total", value=100, evidence=ev),
-            KeyFigure(field="proactive.website", value=7, evidence=ev),  # wrong value: not mentioned
-        ],
+        source="doc.txt", headline="主动公开信息100条。",
+        key_figures=[KeyFigure(field="proactive.total", value=100, evidence=ev),
+                     KeyFigure(field="proactive.website", value=7, evidence=ev)],  # wrong value: not mentioned
+        problems=[item("人手不足", "一是人手不足；")], next_steps=[item("加强培训")],
     )
-    empty = Summary(source="doc.txt", headline="h")
-    s = score_summaries([(gold, good, True), (gold, empty, False)])
-    assert s["summaries"] == 2 and s["faithful"] == 1 and s["faithful_share"] == 0.5
-    # gold numeric figures: proactive.total and .website, twice (report_year is not a figure)
-    assert s["gold_figures"] == 4 and s["gold_figures_mentioned"] == 1
-    assert s["gold_figures_mentioned_share"] == 0.25
+    invented = item("实验设备管理不到位", "二是培训较少。")  # a problem its quote does not hold
+    bad = Summary(source="doc.txt", headline="主动公开信息999条。", problems=[invented],
+                  next_steps_status="not_stated")
+    english = Summary(source="doc.txt", headline="Disclosed 100 items.", lang="zh",
+                      problems=[item("人手不足")], warnings=["model failed"])
+    values = {"proactive.total": 100}
+    s = score_summaries([(gold, good, text, values), (gold, bad, text, values), (gold, english, text, values)])
+    assert s["summaries"] == 3 and s["faithful"] == 2 and s["faithful_share"] == pytest.approx(2 / 3)
+    # Gold items covered: good covers 2 of 3 (its quote overlaps 一是人手不足, 加强培训 matches);
+    # bad's item spans 二是培训较少 (covered by its span, though its words are unsupported); english 1.
+    assert (s["gold_items"], s["gold_items_covered"]) == (9, 4)
+    assert s["items_without_support"] == 1 and s["not_stated_but_gold_has_items"] == 1
+    assert s["zh_summaries_with_english"] == 1 and s["foreign_names"] == 0
+    # gold numeric figures: proactive.total and .website, thrice (report_year is not a figure)
+    assert s["gold_figures"] == 6 and s["gold_figures_mentioned"] == 1
     assert s["key_figures"] == 2 and s["key_figures_matching_gold_share"] == 0.5
     assert score_summaries([])["faithful_share"] is None
 
