@@ -31,7 +31,7 @@ applications_received, granted, denied, reconsideration, litigation, fees_collec
 
 def main(paths: list[str]) -> None:
     paths = paths or sorted(glob.glob("examples/*.txt"))
-    model = ensure_model(Settings().cache_dir)
+    model = ensure_model()
     rows = []
     with LocalServer(model, n_ctx=8192) as server, tempfile.TemporaryDirectory() as tmp:
         settings = Settings(base_url=server.base_url, model=MODEL_ALIAS, api_key="local", cache_dir=Path(tmp))

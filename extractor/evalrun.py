@@ -26,6 +26,26 @@ class EvalRun:
         return sorted(scored, key=lambda x: x[1])[:n]
 
 
+# The gold set ships with the source repository, not with the installed package.
+DEFAULT_GOLD = Path("eval") / "gold"
+_SOURCE_GOLD = Path(__file__).resolve().parents[1] / "eval" / "gold"  # an editable or source install
+
+
+def find_gold(given: Path | None) -> Path:
+    """The gold folder: `--gold` as given, else eval/gold here or in the source tree the package
+    runs from. A ValueError says where it looked and how to point --gold at it."""
+    if given is not None:
+        if not any(Path(given).glob("*.json")):
+            raise ValueError(f"no gold files (*.json) in {given} ({Path(given).resolve()})")
+        return Path(given)
+    for folder in (DEFAULT_GOLD, _SOURCE_GOLD):
+        if any(folder.glob("*.json")):
+            return folder
+    where = " and ".join(dict.fromkeys(str(f.resolve()) for f in (DEFAULT_GOLD, _SOURCE_GOLD)))
+    raise ValueError(f"no gold set found: looked in {where}. The gold set is eval/gold in the source "
+                     "repository; run eval from the repository's folder, or pass --gold PATH/TO/eval/gold")
+
+
 def resolve_document(gold_dir: Path, document: str) -> Path:
     """Gold paths are relative to the project root (two levels above eval/gold), else to here."""
     p = Path(document)
@@ -73,8 +93,9 @@ def select(golds: list[GoldFile], patterns: list[str] | None) -> list[GoldFile]:
     return [g for g in golds if any(fnmatch.fnmatch(g.document, f"*{pat}*") for pat in patterns)]
 
 
-def run_eval(gold_dir: Path, backends: list[str], settings: Settings, fields: list[str] | None = None,
+def run_eval(gold_dir: Path | None, backends: list[str], settings: Settings, fields: list[str] | None = None,
              documents: list[str] | None = None, summaries: bool = False) -> EvalRun:
+    gold_dir = find_gold(gold_dir)
     golds = select(load_gold(gold_dir), documents)
     if not golds:
         raise ValueError(f"no gold documents selected in {gold_dir}")

@@ -18,6 +18,14 @@ HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
 SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | {".docx", ".pdf"}
 # What a folder walk picks up: report formats only, not a README.md or last run's out.csv.
 REPORT_SUFFIXES = {".txt", ".text", ".docx", ".pdf"} | HTML_SUFFIXES
+# Office formats people save reports in that are not read here: each gets the same advice.
+UNSUPPORTED = {
+    ".doc": "Word 97-2003 document", ".wps": "WPS document", ".rtf": "RTF document",
+    ".xls": "Excel 97-2003 workbook", ".xlsx": "Excel workbook", ".et": "WPS spreadsheet",
+    ".ppt": "PowerPoint 97-2003 file", ".pptx": "PowerPoint file", ".odt": "OpenDocument text",
+}
+_CONVERT = "unsupported format: convert to .docx or .pdf"
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of .doc, .xls, .ppt and .wps
 
 
 class IngestError(Exception):
@@ -37,10 +45,32 @@ def read_document(path: str | Path) -> Document:
     return parse_bytes(data, str(path))
 
 
+def skip_reason(path: str | Path) -> str:
+    """Why a folder walk passes a file over."""
+    suffix = Path(path).suffix.lower()
+    if suffix in UNSUPPORTED:
+        return f"{_CONVERT} ({suffix}: {UNSUPPORTED[suffix]})"
+    return f"not a report format ({suffix or 'no suffix'}); reports are {' '.join(sorted(REPORT_SUFFIXES))}"
+
+
+def _unsupported(data: bytes, suffix: str) -> str | None:
+    """The advice for an office file that is not .docx, by its name or its first bytes."""
+    if suffix in UNSUPPORTED:
+        return f"{_CONVERT} ({suffix}: {UNSUPPORTED[suffix]})"
+    if data.startswith(_OLE2):
+        return f"{_CONVERT} (an old Office or WPS file, such as .doc or .xls)"
+    if data.startswith(b"PK\x03\x04") and (b"xl/" in data[:4096] or b"ppt/" in data[:4096]):
+        return f"{_CONVERT} (an Excel or PowerPoint file)"
+    return None
+
+
 def parse_bytes(data: bytes, source: str) -> Document:
+    suffix = Path(source).suffix.lower()
+    unsupported = _unsupported(data, suffix)
+    if unsupported:
+        raise IngestError(unsupported)
     if not data.strip():
         raise IngestError("empty file")
-    suffix = Path(source).suffix.lower()
     sha = hashlib.sha256(data).hexdigest()
     encoding: str | None = None
     if suffix == ".pdf" or data.startswith(b"%PDF-"):

@@ -450,11 +450,20 @@ def model_claims(doc: Document, sections: list[Section], settings: Settings, usa
             last_error = str(exc)
             warnings.append(f"model call {name} failed: {exc}")
             continue
-        warnings.extend(f"model {name}: {d}; left null" for d in dropped)
+        warnings.extend(_dropped_warning(task, name, d) for d in dropped)
         claims.extend(_to_claims(task, answer, off))
     if calls and failures == calls:
         raise BackendFailure(f"all {calls} model calls failed; last: {last_error}")
     return claims, warnings
+
+
+def _dropped_warning(task: Task | None, prompt: str, reason: str) -> str:
+    """Led by the dotted field, so that the outcome can be told once the record is whole
+    (outcome.settle_warnings: in hybrid the rules value may stand)."""
+    key, _, why = reason.partition(": ")
+    if task is None:
+        return f"{key}: model {prompt}: {why}; item left out"
+    return f"{task.fields.get(key, key)}: model {prompt}: {why}; left null"
 
 
 def _problem_pieces(doc: Document, sections: list[Section]) -> list[tuple[int, str]]:
@@ -520,7 +529,7 @@ def endpoint(settings: Settings, log_dir: Any = None) -> Iterator[Settings]:
         return
     from .local import MODEL_ALIAS, LocalServer, ensure_model
 
-    path = ensure_model(settings.cache_dir)
+    path = ensure_model()
     log = (settings.cache_dir / "llama-server.log") if log_dir is None else log_dir
     with LocalServer(path, log=log) as server:
         yield settings.model_copy(update={"base_url": server.base_url, "model": MODEL_ALIAS, "api_key": "local"})

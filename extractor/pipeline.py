@@ -11,7 +11,8 @@ from pathlib import Path
 from .checks import missing_parts, run_checks
 from .claims import Claim
 from .config import Settings
-from .ingest import REPORT_SUFFIXES, IngestError, read_document
+from .ingest import REPORT_SUFFIXES, IngestError, read_document, skip_reason
+from .outcome import settle_warnings
 from .rules import extract_claims
 from .schema import Document, ExtractionResult, Section, Usage
 from .sections import find_sections
@@ -35,18 +36,20 @@ def _backends() -> dict[str, Backend]:
     return table
 
 
-def expand_paths(paths: Iterable[str]) -> list[str]:
+def expand_paths(paths: Iterable[str], skipped: list[tuple[str, str]] | None = None) -> list[str]:
     """Files as given, folders walked (supported suffixes, sorted), globs expanded.
 
-    A path that matches nothing is kept, so that it comes out as a record with its error.
+    A path that matches nothing is kept, so that it comes out as a record with its error. Files a
+    folder walk passes over are added to `skipped` with the reason (hidden ones are not).
     """
     out: list[str] = []
     for p in paths:
         if os.path.isdir(p):
-            found = sorted(
-                str(f) for f in Path(p).rglob("*") if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES
-            )
-            out.extend(found)
+            files = sorted((f for f in Path(p).rglob("*") if f.is_file()), key=str)
+            out.extend(str(f) for f in files if f.suffix.lower() in REPORT_SUFFIXES)
+            if skipped is not None:
+                skipped.extend((str(f), skip_reason(f)) for f in files if f.suffix.lower() not in REPORT_SUFFIXES
+                               and not any(part.startswith(".") for part in f.relative_to(p).parts))
         elif not os.path.exists(p) and glob.has_magic(p):
             matches = sorted(glob.glob(p, recursive=True))
             out.extend(m for m in matches if os.path.isfile(m)) if matches else out.append(p)
@@ -85,6 +88,7 @@ def extract_from(doc: Document, backend: str, settings: Settings) -> ExtractionR
     result.warnings = (warnings + result.warnings + run_checks(result.record)
                        + missing_parts(result.record, {s.name for s in sections}))
     result.usage = usage
+    result.warnings = settle_warnings(result)
     return result
 
 

@@ -10,6 +10,7 @@ from .config import Settings
 from .schema import ExtractionResult, Usage
 
 SHOW_BAR_ABOVE = 3  # a bar for more than a few files
+LIST_SKIPPED = 20  # files not read are named one by one up to this many per reason, then counted
 
 
 class BatchReport:
@@ -40,6 +41,19 @@ class BatchReport:
         )
         cost = self.cost()
         return line + (f", cost: {cost:.4f}" if cost is not None else "")
+
+
+def skipped_lines(skipped: list[tuple[str, str]]) -> list[str]:
+    """What a folder walk passed over and why: named, up to LIST_SKIPPED for each reason, the rest counted."""
+    by_reason: dict[str, list[str]] = {}
+    for path, reason in skipped:
+        by_reason.setdefault(reason, []).append(path)
+    lines: list[str] = []
+    for reason, paths in by_reason.items():
+        lines.extend(f"skipped {p}: {reason}" for p in paths[:LIST_SKIPPED])
+        if len(paths) > LIST_SKIPPED:
+            lines.append(f"skipped {len(paths) - LIST_SKIPPED} more: {reason}")
+    return lines
 
 
 @contextmanager

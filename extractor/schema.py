@@ -165,6 +165,18 @@ def get_field(record: ReportRecord, name: str) -> Any:
     return obj
 
 
+def evidence_value(record: ReportRecord, name: str) -> Any:
+    """What an evidence entry stands for: a field's value, a list item (`problems.<i>`) or a table
+    row's cells (`applications.table.<row>`, a dict)."""
+    head, _, tail = name.rpartition(".")
+    if head == "applications.table":
+        return (record.applications.table or {}).get(tail)
+    if head in LIST_FIELDS:
+        items = getattr(record, head) or []
+        return items[int(tail)] if tail.isdigit() and int(tail) < len(items) else None
+    return get_field(record, name)
+
+
 def set_field(record: ReportRecord, name: str, value: Any) -> None:
     *parents, last = name.split(".")
     obj: Any = record

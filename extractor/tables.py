@@ -254,3 +254,31 @@ def table_two_glued(text: str, lo: int, hi: int, stated: set[float | int]) -> tu
         return [], [f"proactive.regulations_issued: table 二's rows «{text[start:end]}» read as any of {sorted(sums)}; left null"]
     return [Claim("proactive.regulations_issued", sums.pop(), text[start:end], near=start, origin="table")], []
 
+
+
+# ------------------------------------------------------------------ marks, for the review page
+
+_ROW_BY_LABEL = {label: key for key, label in TABLE_ROWS.items()}
+_ROW_NOTE = re.compile(r"^table 三 row (.+?): (.*)$", re.S)
+
+
+def table_marks(warnings: list[str]) -> dict[str, tuple[str, str]]:
+    """How the readers above read a table row or field, told back from their warnings (which a
+    JSONL record keeps): key → (mark, warning). Keys are `applications.table.<row>`, `litigation`
+    (table 四 split from one glued run) and `proactive.regulations_issued`; marks are "split" (cells
+    split from a glued run by the table's arithmetic), "recovered" (a blank 总计 summed from its
+    row), "ambiguous" (several readings, left null) and "unread" (no reading, left null)."""
+    marks: dict[str, tuple[str, str]] = {}
+    for w in warnings:
+        row = _ROW_NOTE.match(w)
+        if row and row.group(1) in _ROW_BY_LABEL:
+            note = row.group(2)
+            mark = ("split" if "by the table's arithmetic" in note else
+                    "recovered" if note.startswith("blank 总计 summed") else
+                    "ambiguous" if "reads several ways" in note else "unread")
+            marks[f"applications.table.{_ROW_BY_LABEL[row.group(1)]}"] = (mark, w)
+        elif w.startswith("litigation.* summed from the two lawsuit blocks of «"):
+            marks["litigation"] = ("split", w)
+        elif w.startswith("proactive.regulations_issued: table 二's rows «") and " read as any of " in w:
+            marks["proactive.regulations_issued"] = ("ambiguous", w)
+    return marks

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from extractor.align import locate
 from extractor.config import Settings
@@ -34,6 +37,17 @@ def find_ws_insensitive(text: str, quote: str) -> tuple[int, int] | None:
     """(start, end) of `quote` in `text`, white space and table-cell bars ignored: how gold quotes
     are compared (extractor.align.locate)."""
     return locate(text, quote)
+
+
+def progress(config: pytest.Config, message: str) -> None:
+    """A line on the terminal now, past output capture: slow fixtures (the model tests) say what
+    they are doing instead of sitting silent for minutes."""
+    capture = config.pluginmanager.getplugin("capturemanager")
+    reporter = config.pluginmanager.getplugin("terminalreporter")
+    if reporter is None:
+        return
+    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+        reporter.write_line(message)
 
 
 _CACHE: dict[str, ExtractionResult] = {}

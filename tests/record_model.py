@@ -26,7 +26,7 @@ OUT = Path(__file__).parent / "fixtures" / "recorded" / "bundled_model.jsonl"
 def main(paths: list[str]) -> None:
     OUT.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        model = ensure_model(Settings().cache_dir)
+        model = ensure_model()
         with LocalServer(model) as real, FakeServer(recorder(real.base_url, OUT)) as proxy:
             settings = Settings(base_url=proxy.base_url, model="local", api_key="x", cache_dir=Path(tmp))
             for p in paths:

@@ -3,16 +3,18 @@ tests themselves through the same code path users get with no configuration. Slo
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
+from conftest import progress
 
 from extractor.config import Settings
 from extractor.ingest import read_document
 from extractor.local import local_model_available
 from extractor.numbers import states_value
 from extractor.pipeline import extract_document, run_batch
-from extractor.schema import FIELD_NAMES, get_field
+from extractor.schema import FIELD_NAMES, ExtractionResult, get_field
 
 pytestmark = [
     pytest.mark.model,
@@ -29,14 +31,28 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def runs(cache_dir: Path) -> dict[str, list]:
+def runs(cache_dir: Path, request: pytest.FixtureRequest) -> dict[str, list]:
     """llm, then hybrid (served from the llm run's cache), then a cached re-run: each batch starts
-    and stops its own llama.cpp server."""
+    and stops its own llama.cpp server. Minutes on 2 cores: each step is said as it happens."""
     out = {}
+    start = time.monotonic()
     for name, backend in (("llm", "llm"), ("hybrid", "hybrid"), ("again", "hybrid")):
+        progress(request.config, f"model tests: {name} batch ({backend}, {len(SEEDS)} reports) starting llama.cpp")
         settings = Settings(cache_dir=cache_dir, backend=backend)
-        out[name] = list(run_batch(SEEDS, backend, settings))
+
+        def done(r: ExtractionResult) -> None:
+            progress(request.config, f"model tests: {Path(r.source).name} done, {r.usage.model_calls} model calls, "
+                                     f"{time.monotonic() - start:.0f} s so far")
+
+        out[name] = list(run_batch(SEEDS, backend, settings, done))
     return out
+
+
+def test_the_model_is_assembled_once_per_machine_not_per_cache_dir(runs: dict[str, list], cache_dir: Path) -> None:
+    from extractor.local import GGUF_NAME, model_dir
+
+    assert (model_dir() / GGUF_NAME).is_file()
+    assert not any(cache_dir.rglob("*.gguf"))  # a test run (its own --cache-dir) leaves no 492 MB copy
 
 
 def test_every_model_value_carries_verified_evidence(runs: dict[str, list]) -> None:
@@ -75,9 +91,11 @@ def test_cached_rerun_makes_zero_model_calls(runs: dict[str, list]) -> None:
     assert [r.record for r in runs["again"]] == [r.record for r in runs["hybrid"]]
 
 
-def test_model_summary_is_faithful_and_uses_the_record(runs: dict[str, list], cache_dir: Path) -> None:
+def test_model_summary_is_faithful_and_uses_the_record(runs: dict[str, list], cache_dir: Path,
+                                                       request: pytest.FixtureRequest) -> None:
     from extractor.summarize import faithful, record_values, summarize_batch
 
+    progress(request.config, "model tests: summary of one report (hybrid) starting llama.cpp")
     settings = Settings(cache_dir=cache_dir, backend="hybrid")
     outcomes = list(summarize_batch(SEEDS[:1], "hybrid", settings))
     summary = outcomes[0].summary
