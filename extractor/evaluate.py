@@ -31,6 +31,7 @@ from .schema import (
 )
 from .summary_checks import english_words, faithful, foreign_names, item_problem, summary_prose
 from .verify import binds
+from .vocabulary import GOVERNMENT_BODY, PLACE_END
 
 # The 37 fields scored as values (the table by its cells); the two text lists are fuzzy-matched.
 SCORED_FIELDS: tuple[str, ...] = tuple(n for n in FIELD_NAMES if n not in LIST_FIELDS)
@@ -256,8 +257,8 @@ def classify(field: str, gold: Any, pred: Any) -> str:
 # A place's own report names its issuer by the place (平潭综合实验区, 个旧市) or by the place's
 # government body (…管委会, …人民政府): one issuer (eval/FIELDS.md). A department or office of that
 # body (…办公室, …局) is another issuer, so only these suffixes go, and only after a place name.
-_GOVERNMENT = re.compile(r"(?:人民政府|政府|管理委员会|管委会)$")
-_PLACE_END = re.compile(r"(?:省|市|县|区|州|旗|盟|镇|乡|街道)$")
+_GOVERNMENT = re.compile(rf"(?:{GOVERNMENT_BODY})$")
+_PLACE_END = re.compile(rf"(?:{PLACE_END}|镇|乡|街道)$")
 
 
 def same_issuer(gold: str, pred: str) -> bool:

@@ -19,6 +19,7 @@ from .align import normalise
 from .numbers import numbers_in, same_number
 from .schema import Number, Summary, SummaryItem
 from .verify import binding_view, binds, mentions
+from .vocabulary import GOVERNMENT_BODY, PLACE_END
 
 Values = Mapping[str, Number]
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -94,8 +95,8 @@ def item_problem(item: SummaryItem, text: str, lang: str) -> str | None:
 
 # ---------------------------------------------------------------- names of bodies
 
-_PLACE_ZH = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:自治区|自治州|自治县|省|市|县|区|州|盟|旗))(?=人民政府|政府|管委会|管理委员会)")
-_PLACE_ANY = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:自治区|自治州|自治县|省|市|县|区|州|盟|旗|镇|乡)")
+_PLACE_ZH = re.compile(rf"([\u4e00-\u9fff]{{2,8}}?(?:{PLACE_END}))(?={GOVERNMENT_BODY})")
+_PLACE_ANY = re.compile(rf"[\u4e00-\u9fff]{{1,8}}?(?:{PLACE_END}|镇|乡)")
 _BODY_EN = re.compile(
     r"\b([A-Z][a-z]+)[ -](?=(?:Municipal|City|County|District|Prefecture|Province|Provincial|"
     r"Town|Township|People's|Government|Comprehensive|Experimental|New Area|Zone)\b)"
@@ -137,7 +138,7 @@ def _report_places(text: str) -> tuple[frozenset[str], frozenset[str]]:
     zh = {m.group(0) for m in _PLACE_ANY.finditer(text)}
     roman: set[str] = set()
     for name in zh:
-        bare = re.sub(r"(?:自治区|自治州|自治县|省|市|县|区|州|盟|旗|镇|乡)$", "", name)
+        bare = re.sub(rf"(?:{PLACE_END}|镇|乡)$", "", name)
         for k in range(len(bare)):
             roman.add("".join(lazy_pinyin(bare[k:])))
     return frozenset(zh), frozenset(roman)

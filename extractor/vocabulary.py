@@ -207,3 +207,10 @@ PROBLEM_WORDS = re.compile(
     r"|不全面|不完善|不深入|不多|较少|偏少|单一|缺乏|缺少|亟待|亟需|待加强|待提高|待提升"
 )
 STEP_WORDS = re.compile(r"将|进一步|加强|继续|持续|推进|完善|提升|深化|强化|加大|做好|抓好|健全|规范|提高|落实|严格|扩大|拓展|丰富")
+
+
+# ---------------------------------------------------------------- names of places and their governments
+# A place name ends in its administrative unit; a government body is the place plus one of these.
+# Used by the scorer's issuer identity and by the summaries' check for names the report lacks.
+PLACE_END = r"自治区|自治州|自治县|省|市|县|区|州|盟|旗"
+GOVERNMENT_BODY = r"人民政府|政府|管理委员会|管委会"
