@@ -93,7 +93,8 @@ def test_cached_rerun_makes_zero_model_calls(runs: dict[str, list]) -> None:
 
 def test_model_summary_is_faithful_and_uses_the_record(runs: dict[str, list], cache_dir: Path,
                                                        request: pytest.FixtureRequest) -> None:
-    from extractor.summarize import faithful, record_values, summarize_batch
+    from extractor.summarize import record_values, summarize_batch
+    from extractor.summary_checks import faithful
 
     progress(request.config, "model tests: summary of one report (hybrid) starting llama.cpp")
     settings = Settings(cache_dir=cache_dir, backend="hybrid")
