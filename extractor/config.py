@@ -15,9 +15,13 @@ class EndpointError(RuntimeError):
     call that failed for good); the message says why and what to do."""
 
 
+def user_cache_root() -> Path:
+    """The user's own cache folder for this tool (XDG_CACHE_HOME, else ~/.cache)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")) / "extractor"
+
+
 def default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(os.environ.get("EXTRACTOR_CACHE_DIR") or Path(base) / "extractor")
+    return Path(os.environ.get("EXTRACTOR_CACHE_DIR") or user_cache_root())
 
 
 class Settings(BaseModel):

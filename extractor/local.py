@@ -22,7 +22,7 @@ from pathlib import Path
 
 import httpx
 
-from .config import EndpointError
+from .config import EndpointError, user_cache_root
 
 GGUF_NAME = "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
 GGUF_SIZE = 491_400_064
@@ -64,10 +64,7 @@ def model_dir() -> Path:
     """Where the assembled model lives: one copy per user and machine (EXTRACTOR_MODEL_DIR, else
     the user's cache folder), whatever --cache-dir a run or a test uses for its responses."""
     given = os.environ.get("EXTRACTOR_MODEL_DIR")
-    if given:
-        return Path(given).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "extractor" / "models"
+    return Path(given).expanduser() if given else user_cache_root() / "models"
 
 
 def ensure_model(directory: Path | None = None) -> Path:

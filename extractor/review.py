@@ -232,13 +232,13 @@ def _warning_rows(page: Page, text: str | None, ranges: list[Range]) -> list[War
 def render_page(env: Environment, page: Page, index_href: str) -> str:
     result, text = page.result, page.source.text
     bad = []
-    for name, ev in result.evidence.items():
-        if text is None or _valid(ev, text):
+    for name, ev in result.evidence.items():  # without the text, quotes are shown beside their values
+        if text is not None and _valid(ev, text):
             page.keys[name] = str(len(page.keys))
-        else:
+        elif text is not None:
             bad.append(name)
     ranges = [Range(result.evidence[n].start, result.evidence[n].end, k, f"o-{result.evidence[n].origin}")
-              for n, k in page.keys.items() if text is not None]
+              for n, k in page.keys.items()]
     warnings = _warning_rows(page, text, ranges)
     fields = {k: {"n": n, "v": _shown(evidence_value(result.record, n)), "o": result.evidence[n].origin}
               for n, k in page.keys.items()}

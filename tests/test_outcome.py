@@ -8,35 +8,24 @@ from pathlib import Path
 from typing import Any
 
 from fakeserver import FakeServer, completion
+from test_llm import REPORT, is_remedies, settings
 
-from extractor.config import Settings
 from extractor.pipeline import extract_document
+from extractor.schema import ExtractionResult
 
-REPORT = """测试区人民政府2023年政府信息公开工作年度报告（测试文档）
-一、总体情况
-2023年，本区稳步推进政务公开。
-五、政府信息公开行政复议、行政诉讼情况
-全区因政府信息公开引起的行政复议57件，行政诉讼33件。
-"""
 INVENTED = {"reconsideration": 99, "reconsideration_quote": "行政复议99件", "litigation": 33,
             "litigation_quote": "行政诉讼33件", "complaints": None, "complaints_quote": None}
 
 
-def remedies(body: dict[str, Any]) -> bool:
-    return any("行政复议的件数" in m["content"] for m in body["messages"])
-
-
-def run(tmp_path: Path, backend: str) -> Any:
+def run(tmp_path: Path, backend: str) -> ExtractionResult:
     report = tmp_path / "report.txt"
     report.write_text(REPORT, encoding="utf-8")
 
     def script(body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
-        return 200, {}, completion(json.dumps(INVENTED if remedies(body) else {}, ensure_ascii=False))
+        return 200, {}, completion(json.dumps(INVENTED if is_remedies(body) else {}, ensure_ascii=False))
 
     with FakeServer(script) as server:
-        settings = Settings(base_url=server.base_url, model="test", api_key="x", cache_dir=tmp_path / "cache",
-                            max_retries=1, retry_budget=10.0, timeout=2.0)
-        return extract_document(str(report), backend, settings)
+        return extract_document(str(report), backend, settings(server, tmp_path))
 
 
 def test_hybrid_says_the_rules_value_stands_where_the_model_answer_was_dropped(tmp_path: Path) -> None:
