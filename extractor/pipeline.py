@@ -11,6 +11,7 @@ from pathlib import Path
 from .checks import missing_parts, run_checks
 from .claims import Claim
 from .config import Settings
+from .endpoint import BackendFailure
 from .ingest import REPORT_SUFFIXES, IngestError, read_document
 from .rules import extract_claims
 from .schema import Document, ExtractionResult, Section, Usage
@@ -88,10 +89,6 @@ def extract_from(doc: Document, backend: str, settings: Settings) -> ExtractionR
     return result
 
 
-class BackendFailure(Exception):
-    """Every model call for a document failed; the document gets `error`, the batch goes on."""
-
-
 def resolve_backend(settings: Settings) -> tuple[str, str]:
     """(backend, why): `auto` is hybrid when a model is configured or the local extra is present."""
     if settings.backend != "auto":
@@ -113,7 +110,7 @@ def run_batch(
     """Results in input order; `concurrency` documents at a time. A model backend gets its
     endpoint here: the configured one, or the bundled model served for the batch's duration."""
     if backend in ("llm", "hybrid"):
-        from .llm import endpoint
+        from .endpoint import endpoint
 
         with endpoint(settings) as live:
             yield from _run(paths, backend, live, on_done)

@@ -427,7 +427,7 @@ def _place(issuer: str | None) -> str | None:
 
 def model_summary(doc: Document, result: ExtractionResult, settings: Settings, lang: str, usage: Usage) -> Summary:
     """The model writes the prose; a failed call falls back to the deterministic summary."""
-    from .llm import ModelCallError, client_for
+    from .endpoint import ModelCallError, client_for
 
     base = rules_summary(result, doc.text, lang)
     try:
@@ -519,7 +519,7 @@ def summarize_batch(paths: list[str], backend: str, settings: Settings, lang: st
     """Outcomes in input order, `concurrency` documents at a time, the endpoint live throughout
     (as `pipeline.run_batch`)."""
     if backend in MODEL_BACKENDS:
-        from .llm import endpoint
+        from .endpoint import endpoint
 
         with endpoint(settings) as live:
             yield from _run(paths, backend, live, lang, on_done)

@@ -1,0 +1,205 @@
+"""The model endpoint: an OpenAI-compatible client (instructor over openai) with retries, the
+response cache and token accounting, one clear message per failure, and the endpoint a batch
+runs against (as configured, or the bundled model served for the batch's duration).
+
+What to ask and how to read the answers is `llm`'s job; this module only carries the calls.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel
+
+from .cache import ResponseCache, cache_key, schema_hash
+from .config import EndpointError, Settings
+from .prompts import load_prompt
+from .schema import Usage
+
+# instructor logs every failed attempt at ERROR; our warnings already say what failed, once.
+logging.getLogger("instructor").setLevel(logging.CRITICAL)
+
+
+class ModelCallError(EndpointError):
+    """A model call failed for good (after retries, or at once for a 4xx other than 429)."""
+
+
+class BackendFailure(Exception):
+    """Every model call for a document failed; the document gets `error`, the batch goes on."""
+
+
+class ModelClient:
+    """instructor over an OpenAI client, with retries, a cache and token accounting."""
+
+    def __init__(self, settings: Settings) -> None:
+        import instructor
+        from openai import OpenAI
+
+        if not settings.base_url and not settings.api_key:
+            raise ModelCallError("no model endpoint: give --base-url/--model (or OPENAI_BASE_URL) or install the local extra")
+        self.settings = settings
+        self.model = settings.model or "gpt-4o-mini"
+        # Transport retries are ours (tenacity, below), so the client's own are off.
+        self.raw = OpenAI(base_url=settings.base_url, api_key=settings.api_key or "not-needed",
+                          timeout=settings.timeout, max_retries=0)
+        self.mode = _mode(settings)
+        self.client = instructor.from_openai(self.raw, mode=self.mode)
+        self.cache = ResponseCache(settings.cache_dir if settings.use_cache else None)
+        self._lock = threading.Lock()
+
+    def ask(self, prompt_name: str, response_model: type[BaseModel], values: dict[str, str], chunk: str,
+            usage: Usage, max_tokens: int | None = None, context: dict[str, Any] | None = None,
+            ) -> tuple[BaseModel, list[str]]:
+        """The validated answer and the grounding failures the model did not fix. `context` goes to
+        the answer's validators beside the chunk (e.g. the record a summary must agree with)."""
+        prompt = load_prompt(prompt_name)
+        content = prompt.render(**values)
+        max_tokens = max_tokens or self.settings.max_tokens
+        key = cache_key(model=self.model, prompt=prompt.sha, schema=schema_hash(response_model), text=content,
+                        temperature=self.settings.temperature, max_tokens=max_tokens)
+        hit = self.cache.get(key)
+        if hit is not None:
+            with self._lock:
+                usage.cache_hits += 1
+            return response_model.model_validate(hit["answer"]), list(hit.get("dropped", []))
+        ctx: dict[str, Any] = {**(context or {}), "chunk": chunk, "strikes": 0}
+        answer, completion = self._call(response_model, content, ctx, max_tokens)
+        dropped = list(ctx.get("dropped", []))
+        with self._lock:
+            usage.model_calls += 1 + int(ctx["strikes"])
+            u = getattr(completion, "usage", None)
+            if u is not None:
+                usage.prompt_tokens += int(getattr(u, "prompt_tokens", 0) or 0)
+                usage.completion_tokens += int(getattr(u, "completion_tokens", 0) or 0)
+        self.cache.set(key, {"answer": answer.model_dump(mode="json"), "dropped": dropped})
+        return answer, dropped
+
+    def _call(self, response_model: type[BaseModel], content: str, ctx: dict[str, Any],
+              max_tokens: int) -> tuple[BaseModel, Any]:
+        from instructor.core.exceptions import InstructorRetryException
+        from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_after_delay
+
+        s = self.settings
+        retrying = Retrying(
+            retry=retry_if_exception(lambda e: _retryable(_unwrap(e))),
+            stop=stop_after_attempt(s.max_retries + 1) | stop_after_delay(s.retry_budget),
+            wait=_wait,
+            reraise=True,
+        )
+        try:
+            for attempt in retrying:
+                with attempt:
+                    ctx["strikes"] = 0
+                    ctx.pop("dropped", None)
+                    return self.client.chat.completions.create_with_completion(  # type: ignore[no-any-return]
+                        model=self.model,
+                        response_model=response_model,
+                        messages=[{"role": "user", "content": content}],
+                        max_retries=1,  # one re-ask when validation (grounding) fails
+                        context=ctx,
+                        temperature=s.temperature,
+                        max_tokens=max_tokens,
+                    )
+        except Exception as exc:  # noqa: BLE001 - classified into one clear message
+            root = _unwrap(exc)
+            if isinstance(exc, InstructorRetryException) and (root is exc or _is_parse_error(root)):
+                first_line = str(root).splitlines()[0] if str(root) else type(root).__name__
+                raise ModelCallError(f"model answer did not validate after a re-ask: {first_line[:160]}") from exc
+            raise ModelCallError(_describe(root)) from exc
+        raise ModelCallError("no attempt was made")  # pragma: no cover
+
+    def close(self) -> None:
+        self.cache.close()
+
+
+def _mode(settings: Settings) -> Any:
+    import instructor
+
+    wanted = (settings.mode or "auto").lower()
+    table = {"json": instructor.Mode.JSON, "tools": instructor.Mode.TOOLS, "json_schema": instructor.Mode.JSON_SCHEMA,
+             "md_json": instructor.Mode.MD_JSON}
+    if wanted in table:
+        return table[wanted]
+    url = settings.base_url or ""
+    # OpenAI itself supports tool calls; llama.cpp, Ollama, vLLM, DeepSeek and Qwen all accept json_object.
+    return instructor.Mode.TOOLS if (not url or "api.openai.com" in url) else instructor.Mode.JSON
+
+
+def _unwrap(exc: BaseException) -> BaseException:
+    seen = 0
+    while exc.__cause__ is not None and seen < 5 and type(exc).__name__ == "InstructorRetryException":
+        exc = exc.__cause__
+        seen += 1
+    return exc
+
+
+def _is_parse_error(exc: BaseException) -> bool:
+    import json
+
+    from pydantic import ValidationError
+
+    return isinstance(exc, (ValidationError, json.JSONDecodeError, ValueError))
+
+
+def _retryable(exc: BaseException) -> bool:
+    import openai
+
+    if isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError,
+                        openai.InternalServerError)):
+        return True
+    return isinstance(exc, openai.APIStatusError) and (exc.status_code == 429 or exc.status_code >= 500)
+
+
+def _wait(state: Any) -> float:
+    from tenacity import wait_exponential_jitter
+
+    exc = _unwrap(state.outcome.exception()) if state.outcome else None
+    response = getattr(exc, "response", None)
+    header = response.headers.get("retry-after") if response is not None else None
+    if header:
+        with contextlib.suppress(ValueError):
+            return min(float(header), 60.0)
+    return float(wait_exponential_jitter(max=20.0)(state))
+
+
+def _describe(exc: BaseException) -> str:
+    import openai
+
+    if isinstance(exc, openai.APIStatusError):
+        return f"model endpoint answered HTTP {exc.status_code}: {str(exc.message)[:200]}"
+    if isinstance(exc, openai.APITimeoutError):
+        return "model endpoint timed out"
+    if isinstance(exc, openai.APIConnectionError):
+        return "cannot connect to the model endpoint"
+    return f"model call failed: {type(exc).__name__}: {str(exc)[:200]}"
+
+
+_CLIENTS: dict[tuple[str | None, str | None, str | None], ModelClient] = {}
+_CLIENTS_LOCK = threading.Lock()
+
+
+def client_for(settings: Settings) -> ModelClient:
+    key = (settings.base_url, settings.model, str(settings.cache_dir) if settings.use_cache else None)
+    with _CLIENTS_LOCK:
+        if key not in _CLIENTS:
+            _CLIENTS[key] = ModelClient(settings)
+        return _CLIENTS[key]
+
+
+@contextlib.contextmanager
+def endpoint(settings: Settings, log_dir: Any = None) -> Iterator[Settings]:
+    """Settings with a usable endpoint: as configured, or the bundled model served on 127.0.0.1
+    for the duration (always stopped)."""
+    if settings.base_url or settings.api_key:
+        yield settings
+        return
+    from .local import MODEL_ALIAS, LocalServer, ensure_model
+
+    path = ensure_model(settings.cache_dir)
+    log = (settings.cache_dir / "llama-server.log") if log_dir is None else log_dir
+    with LocalServer(path, log=log) as server:
+        yield settings.model_copy(update={"base_url": server.base_url, "model": MODEL_ALIAS, "api_key": "local"})
