@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 from pydantic import BaseModel
 
 from .cache import ResponseCache, cache_key, schema_hash
@@ -25,7 +28,19 @@ logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
 
 class ModelCallError(EndpointError):
-    """A model call failed for good (after retries, or at once for a 4xx other than 429)."""
+    """A model call failed for good (after retries, or at once for a 4xx other than 429).
+    `unreachable`: the endpoint itself failed (refused, timed out), so the next call would too."""
+
+    def __init__(self, message: str, unreachable: bool = False) -> None:
+        super().__init__(message)
+        self.unreachable = unreachable
+
+
+class AnswerTooLarge(Exception):
+    """The server sent more than the answer size limit; not worth a retry."""
+
+
+DEFAULT_MODEL = "gpt-4o-mini"
 
 
 class BackendFailure(Exception):
@@ -42,10 +57,13 @@ class ModelClient:
         if not settings.base_url and not settings.api_key:
             raise ModelCallError("no model endpoint: give --base-url/--model (or OPENAI_BASE_URL) or install the local extra")
         self.settings = settings
-        self.model = settings.model or "gpt-4o-mini"
-        # Transport retries are ours (tenacity, below), so the client's own are off.
+        self.model = settings.model or DEFAULT_MODEL
+        # Transport retries are ours (tenacity, below), so the client's own are off. The transport
+        # holds each call to its total deadline and the answer to its size limit.
+        transport = BoundedTransport(httpx.HTTPTransport(), settings.timeout, int(settings.max_answer_kb * 1024))
         self.raw = OpenAI(base_url=settings.base_url, api_key=settings.api_key or "not-needed",
-                          timeout=settings.timeout, max_retries=0)
+                          timeout=settings.timeout, max_retries=0,
+                          http_client=httpx.Client(transport=transport, timeout=settings.timeout))
         self.mode = _mode(settings)
         self.client = instructor.from_openai(self.raw, mode=self.mode)
         self.cache = ResponseCache(settings.cache_dir if settings.use_cache else None)
@@ -67,7 +85,12 @@ class ModelClient:
                 usage.cache_hits += 1
             return response_model.model_validate(hit["answer"]), list(hit.get("dropped", []))
         ctx: dict[str, Any] = {**(context or {}), "chunk": chunk, "strikes": 0}
-        answer, completion = self._call(response_model, content, ctx, max_tokens)
+        try:
+            answer, completion = self._call(response_model, content, ctx, max_tokens)
+        except ModelCallError:
+            with self._lock:
+                usage.model_errors += 1
+            raise
         dropped = list(ctx.get("dropped", []))
         with self._lock:
             usage.model_calls += 1 + int(ctx["strikes"])
@@ -75,7 +98,10 @@ class ModelClient:
             if u is not None:
                 usage.prompt_tokens += int(getattr(u, "prompt_tokens", 0) or 0)
                 usage.completion_tokens += int(getattr(u, "completion_tokens", 0) or 0)
-        self.cache.set(key, {"answer": answer.model_dump(mode="json"), "dropped": dropped})
+        # An answer with nothing in it is not worth keeping: a broken server must not be served
+        # again from the cache once the endpoint is healthy.
+        if has_values(answer):
+            self.cache.set(key, {"answer": answer.model_dump(mode="json"), "dropped": dropped})
         return answer, dropped
 
     def _call(self, response_model: type[BaseModel], content: str, ctx: dict[str, Any],
@@ -86,7 +112,7 @@ class ModelClient:
         s = self.settings
         retrying = Retrying(
             retry=retry_if_exception(lambda e: _retryable(_unwrap(e))),
-            stop=stop_after_attempt(s.max_retries + 1) | stop_after_delay(s.retry_budget),
+            stop=stop_after_attempt(s.max_retries + 1) | stop_after_delay(s.retry_budget) | _timed_out_twice,
             wait=_wait,
             reraise=True,
         )
@@ -109,7 +135,7 @@ class ModelClient:
             if isinstance(exc, InstructorRetryException) and (root is exc or _is_parse_error(root)):
                 first_line = str(root).splitlines()[0] if str(root) else type(root).__name__
                 raise ModelCallError(f"model answer did not validate after a re-ask: {first_line[:160]}") from exc
-            raise ModelCallError(_describe(root)) from exc
+            raise ModelCallError(_describe(root), unreachable=_unreachable(root)) from exc
         raise ModelCallError("no attempt was made")  # pragma: no cover
 
     def close(self) -> None:
@@ -145,8 +171,38 @@ def _is_parse_error(exc: BaseException) -> bool:
     return isinstance(exc, (ValidationError, json.JSONDecodeError, ValueError))
 
 
+def has_values(answer: BaseModel) -> bool:
+    """Whether an answer holds anything besides quotes: a value, a list item, some text."""
+    return any(v not in (None, "", [], {}) for k, v in answer.model_dump().items() if not k.endswith("_quote"))
+
+
+def _too_large(exc: BaseException | None) -> AnswerTooLarge | None:
+    for _ in range(6):  # the size error, however deeply the clients wrapped it
+        if exc is None or isinstance(exc, AnswerTooLarge):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def _unreachable(exc: BaseException) -> bool:
+    import openai
+
+    return isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError)) and _too_large(exc) is None
+
+
+def _timed_out_twice(state: Any) -> bool:
+    """A call that timed out twice will not answer in time a third time: give up on it."""
+    import openai
+
+    exc = state.outcome.exception() if state.outcome else None
+    return state.attempt_number >= 2 and isinstance(_unwrap(exc), openai.APITimeoutError) if exc else False
+
+
 def _retryable(exc: BaseException) -> bool:
     import openai
+
+    if _too_large(exc) is not None:
+        return False
 
     if isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError,
                         openai.InternalServerError)):
@@ -169,17 +225,110 @@ def _wait(state: Any) -> float:
 def _describe(exc: BaseException) -> str:
     import openai
 
+    too_large = _too_large(exc)
+    if too_large is not None:
+        return str(too_large)
     if isinstance(exc, openai.APIStatusError):
         return f"model endpoint answered HTTP {exc.status_code}: {str(exc.message)[:200]}"
     if isinstance(exc, openai.APITimeoutError):
-        return "model endpoint timed out"
+        return "model endpoint timed out (--timeout, EXTRACTOR_TIMEOUT)"
     if isinstance(exc, openai.APIConnectionError):
         return "cannot connect to the model endpoint"
     return f"model call failed: {type(exc).__name__}: {str(exc)[:200]}"
 
 
+class BoundedTransport(httpx.BaseTransport):
+    """Every request within `seconds` in all, however slowly the answer arrives (an httpx timeout
+    is per read: a server sending a byte a second never trips it), and an answer of at most
+    `max_bytes`: a larger one is refused as soon as that many bytes have come."""
+
+    def __init__(self, inner: httpx.BaseTransport, seconds: float, max_bytes: int) -> None:
+        self.inner = inner
+        self.seconds = seconds
+        self.max_bytes = max_bytes
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        deadline = time.monotonic() + self.seconds
+        # Each read waits at most the whole budget; the stream below holds the total to it.
+        request.extensions["timeout"] = dict.fromkeys(("connect", "read", "write", "pool"), self.seconds)
+        response = self.inner.handle_request(request)
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            response.close()
+            raise AnswerTooLarge(self._too_large(int(declared)))
+        return httpx.Response(response.status_code, headers=response.headers, extensions=response.extensions,
+                              stream=_BoundedStream(response, request, deadline, self))
+
+    def _too_large(self, size: int | None) -> str:
+        got = f"{size / 1024:.0f} KB" if size is not None else "more"
+        return f"model answer of {got} is over the {self.max_bytes / 1024:g} KB limit; rejected"
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+class _BoundedStream(httpx.SyncByteStream):
+    def __init__(self, response: httpx.Response, request: httpx.Request, deadline: float,
+                 owner: BoundedTransport) -> None:
+        self.response, self.request, self.deadline, self.owner = response, request, deadline, owner
+
+    def __iter__(self) -> Iterator[bytes]:
+        got = 0
+        for chunk in self.response.stream:  # type: ignore[union-attr]
+            got += len(chunk)
+            if got > self.owner.max_bytes:
+                raise AnswerTooLarge(self.owner._too_large(None))
+            if time.monotonic() > self.deadline:
+                raise httpx.ReadTimeout(f"no whole answer within {self.owner.seconds:g} s", request=self.request)
+            yield chunk
+
+    def close(self) -> None:
+        self.response.close()
+
+
+def preflight(settings: Settings) -> None:
+    """One request before a batch that needs the model: a refused connection, a wrong key, a
+    wrong URL or a model the server does not have is one clear error now, not minutes of retries
+    on every document. Raises EndpointError."""
+    url = (settings.base_url or "https://api.openai.com/v1").rstrip("/")
+    model = settings.model or DEFAULT_MODEL
+    headers = {"Authorization": f"Bearer {settings.api_key}"} if settings.api_key else {}
+    wait = min(settings.timeout, 30.0)
+    try:
+        r = httpx.get(f"{url}/models", headers=headers, timeout=wait)
+    except httpx.TimeoutException:
+        raise EndpointError(f"the model endpoint {url} did not answer within {wait:g} s") from None
+    except httpx.HTTPError as exc:
+        raise EndpointError(f"cannot connect to the model endpoint {url}: {exc or type(exc).__name__}") from None
+    if r.status_code in (401, 403):
+        raise EndpointError(f"the model endpoint {url} refused the API key (HTTP {r.status_code}); "
+                            "give --api-key or OPENAI_API_KEY")
+    if r.status_code == 404:
+        raise EndpointError(f"no OpenAI-compatible API at {url} (GET {url}/models: HTTP 404); "
+                            "--base-url usually ends in /v1")
+    if r.status_code >= 400:
+        raise EndpointError(f"the model endpoint {url} answered HTTP {r.status_code}: {r.text[:200]}")
+    try:
+        served = [str(m.get("id")) for m in r.json().get("data", [])]
+    except (ValueError, AttributeError, TypeError):
+        raise EndpointError(f"{url}/models did not answer as an OpenAI-compatible API does") from None
+    if served and model not in served:
+        raise EndpointError(f"model {model!r} is not served at {url}; it serves: {', '.join(served[:10])} "
+                            "(--model, EXTRACTOR_MODEL)")
+
+
 _CLIENTS: dict[tuple[str | None, str | None, str | None], ModelClient] = {}
 _CLIENTS_LOCK = threading.Lock()
+
+
+def _forget_clients() -> None:
+    # A forked worker must not use its parent's connections (SQLite, sockets): it makes its own.
+    global _CLIENTS_LOCK
+    _CLIENTS.clear()
+    _CLIENTS_LOCK = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_clients)
 
 
 def client_for(settings: Settings) -> ModelClient:

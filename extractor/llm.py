@@ -64,6 +64,12 @@ def ground(chunk: str, name: str, value: Any, quote: str | None) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+def _short(value: Any, limit: int = 60) -> str:
+    """A model's value in a message, cut short: an answer can be a megabyte of nonsense."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _grounded(self: BaseModel, info: ValidationInfo) -> BaseModel:
     """Each value needs a quote from the section that states it: the model's, or a clause we find.
     First failure → re-ask with the reasons; second → the field is nulled and named."""
@@ -77,7 +83,7 @@ def _grounded(self: BaseModel, info: ValidationInfo) -> BaseModel:
             continue
         found = ground(chunk, name, value, quote)
         if found is None:
-            bad[name] = f"{name}: {value!r} is not stated in the text next to its subject"
+            bad[name] = f"{name}: {_short(value)} is not stated in the text next to its subject"
         else:
             setattr(self, f"{name}_quote", found)
     bad_items: list[tuple[str, int]] = []
@@ -256,14 +262,18 @@ def route(doc: Document, sections: list[Section], task: Task) -> list[tuple[int,
 
 def model_claims(doc: Document, sections: list[Section], settings: Settings, usage: Usage) -> tuple[list[Claim], list[str]]:
     """Claims from the model for every routed (task, chunk); raises BackendFailure when all calls fail."""
-    client = client_for(settings)
+    try:
+        client = client_for(settings)
+    except ModelCallError as exc:
+        usage.model_errors += 1
+        raise BackendFailure(str(exc)) from None
     claims: list[Claim] = []
     warnings: list[str] = []
     calls = failures = 0
     last_error = ""
     plan = [(t, off, piece) for t in TASKS for off, piece in route(doc, sections, t)]
     plan += [(None, off, piece) for off, piece in _problem_pieces(doc, sections)]
-    for task, off, piece in plan:
+    for i, (task, off, piece) in enumerate(plan):
         calls += 1
         name = task.prompt if task else "problems"
         model = task.response_model if task else ListsAnswer
@@ -274,6 +284,12 @@ def model_claims(doc: Document, sections: list[Section], settings: Settings, usa
             failures += 1
             last_error = str(exc)
             warnings.append(f"model call {name} failed: {exc}")
+            if exc.unreachable and i + 1 < len(plan):
+                # The endpoint itself failed (refused, timed out): the other prompts would too.
+                usage.model_errors += len(plan) - i - 1
+                warnings.append(f"the other {len(plan) - i - 1} model calls of this document were not sent")
+                failures, calls = failures + len(plan) - i - 1, len(plan)
+                break
             continue
         warnings.extend(f"model {name}: {d}; left null" for d in dropped)
         claims.extend(_to_claims(task, answer, off))
@@ -315,9 +331,14 @@ def _to_claims(task: Task | None, answer: BaseModel, offset: int) -> list[Claim]
 
 
 def llm_backend(doc: Document, sections: list[Section], settings: Settings, usage: Usage) -> tuple[list[Claim], list[str]]:
-    claims, warnings = model_claims(doc, sections, settings, usage)
+    rules, rule_warnings = extract_claims(doc, sections)
+    try:
+        claims, warnings = model_claims(doc, sections, settings, usage)
+    except BackendFailure as exc:
+        if not settings.allow_model_failure:
+            raise
+        return rules, rule_warnings + [f"model failed for this document, rules only (--allow-model-failure): {exc}"]
     # The template family is derived, not extracted: the same derivation as the rules.
-    rules, _ = extract_claims(doc, sections)
     claims += [c for c in rules if c.field == "template"]
     return claims, warnings
 
