@@ -168,7 +168,7 @@ def _batch(paths: list[str], settings: Settings, produce: Callable[[list[str], s
         sink.close()
     if stopped is not None:
         where = "standard output" if out == STDOUT else out
-        kept = f"{sink.written} record(s) in {where}" if sink.written or out == STDOUT else f"nothing written; {out} untouched"
+        kept = f"{sink.written} record(s) written to {where}"
         more = "; rerun with --resume to finish" if out != STDOUT and layout.read_back is not None else ""
         typer.echo(f"interrupted ({signal.Signals(stopped).name}): {kept}; {len(todo) - sink.written} "
                    f"document(s) not done{more}", err=True)

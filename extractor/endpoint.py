@@ -156,10 +156,20 @@ def _mode(settings: Settings) -> Any:
 
 
 def _unwrap(exc: BaseException) -> BaseException:
-    seen = 0
-    while exc.__cause__ is not None and seen < 5 and type(exc).__name__ == "InstructorRetryException":
-        exc = exc.__cause__
-        seen += 1
+    """The error the endpoint or the parser raised, under instructor's wrapping (an
+    InstructorRetryException caused by it, or, in older instructor (1.11–1.13 here), by a tenacity
+    RetryError holding it)."""
+    for _ in range(5):
+        name = type(exc).__name__
+        if name == "InstructorRetryException" and exc.__cause__ is not None:
+            exc = exc.__cause__
+        elif name == "RetryError" and getattr(exc, "last_attempt", None) is not None:
+            inner = exc.last_attempt.exception()  # type: ignore[attr-defined]
+            if inner is None:
+                break
+            exc = inner
+        else:
+            break
     return exc
 
 

@@ -63,7 +63,7 @@ def _worker_init(memory_mb: float | None) -> None:
 
 def _context() -> Any:
     # fork: a worker starts in milliseconds with the package already imported, and dies with the
-    # thread that forked it (see _die_with_parent).
+    # thread that forked it (see die_with_parent).
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else None)
 

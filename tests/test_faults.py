@@ -287,7 +287,7 @@ def test_a_signal_stops_the_batch_keeps_its_records_and_leaves_no_worker(sig: in
     assert proc.returncode == 128 + sig
     records = read_jsonl(out)  # a valid file: whole lines only
     assert [r["source"] for r in records][:1] == [LIJIANG] and records[0]["proactive"]["total"] == 34596
-    assert f"interrupted ({signal.Signals(sig).name}): {len(records)} record(s) in {out}" in err
+    assert f"interrupted ({signal.Signals(sig).name}): {len(records)} record(s) written to {out}" in err
     assert f"{len(inputs) - len(records)} document(s) not done; rerun with --resume" in err
     time.sleep(0.5)
     assert not [w for w in workers if alive(w)]
