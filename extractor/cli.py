@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import IO, Annotated, Any, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
 from . import __version__
 from .config import EndpointError, Settings
-from .export import atomic_writer, write_csv, write_jsonl
-from .ingest import IngestError, read_document
-from .pipeline import expand_paths, resolve_backend, run_batch
+from .export import (
+    CSV,
+    JSONL,
+    STDOUT,
+    Collected,
+    Layout,
+    OutputError,
+    Sink,
+    check_output,
+    clean_leftovers,
+    resume_point,
+)
+from .ingest import IngestError, file_sha256, read_document
+from .pipeline import expand_paths, resolve_backend, run_batch, run_settings
 from .progress import BatchReport, progress_callback, skipped_lines
+from .schema import ExtractionResult
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Typed, evidence-backed records from 政府信息公开工作年度报告.")
 
@@ -34,6 +50,8 @@ class BackendName(str, Enum):
 
 
 Paths = Annotated[list[str], typer.Argument(metavar="PATH...", help="Files, folders or globs (.txt .html .docx .pdf).")]
+Output = Annotated[Optional[str], typer.Option("-o", "--output", metavar="FILE", help="Output file, appended as documents "
+                                               "finish (default, or -: standard output).")]
 BackendOpt = Annotated[BackendName, typer.Option("--backend", "-b", help="rules, llm, hybrid, or auto.")]
 BaseUrl = Annotated[Optional[str], typer.Option(metavar="URL", help="OpenAI-compatible endpoint (else OPENAI_BASE_URL).")]
 ModelOpt = Annotated[Optional[str], typer.Option(metavar="NAME", help="Model name (else EXTRACTOR_MODEL).")]
@@ -43,69 +61,210 @@ NoCache = Annotated[bool, typer.Option("--no-cache", help="Neither read nor writ
 Concurrency = Annotated[int, typer.Option(min=1, max=64, metavar="N", help="Documents in flight at once.")]
 PriceIn = Annotated[Optional[float], typer.Option(metavar="PRICE", help="Price per million prompt tokens, for the cost line.")]
 PriceOut = Annotated[Optional[float], typer.Option(metavar="PRICE", help="Price per million completion tokens.")]
+Timeout = Annotated[Optional[float], typer.Option(min=0.1, metavar="SECONDS", help="Seconds one model call may take in all "
+                                                  "(else EXTRACTOR_TIMEOUT; default 120).")]
+DocTimeout = Annotated[Optional[float], typer.Option(min=0.1, metavar="SECONDS", help="Seconds one document may take; over it, the "
+                                                     "document is an error record (else EXTRACTOR_DOCUMENT_TIMEOUT; "
+                                                     "default 600).")]
+DocMemory = Annotated[Optional[float], typer.Option(min=16, metavar="MB", help="MB of memory one document may take (default 2048).")]
+MaxDocument = Annotated[Optional[float], typer.Option(min=0.001, metavar="MB", help="Larger input files are refused unread, MB "
+                                                      "(default 32).")]
+AllowModelFailure = Annotated[bool, typer.Option("--allow-model-failure", help="Where the model fails, keep the "
+                                                 "rules values and exit 0 (else exit 1).")]
+
+
+@dataclass
+class Common:
+    """The options `extract` and `summarize` share, gathered once."""
+
+    backend: BackendName
+    base_url: str | None
+    model: str | None
+    api_key: str | None
+    cache_dir: Path | None
+    no_cache: bool
+    concurrency: int
+    price_in: float | None
+    price_out: float | None
+    timeout: float | None
+    document_timeout: float | None
+    document_memory_mb: float | None
+    max_document_mb: float | None
+    allow_model_failure: bool
+
+    def settings(self) -> Settings:
+        try:
+            return Settings.from_env(
+                backend=self.backend.value, base_url=self.base_url, model=self.model, api_key=self.api_key,
+                cache_dir=self.cache_dir, use_cache=not self.no_cache, concurrency=self.concurrency,
+                price_in=self.price_in, price_out=self.price_out, timeout=self.timeout,
+                document_timeout=self.document_timeout, document_memory_mb=self.document_memory_mb,
+                max_document_mb=self.max_document_mb, allow_model_failure=self.allow_model_failure)
+        except ValueError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from None
 
 
 def _settings(backend: BackendName, base_url: str | None, model: str | None, api_key: str | None,
               cache_dir: Path | None, no_cache: bool, concurrency: int,
               price_in: float | None, price_out: float | None) -> Settings:
-    return Settings.from_env(backend=backend.value, base_url=base_url, model=model, api_key=api_key,
-                             cache_dir=cache_dir, use_cache=not no_cache, concurrency=concurrency,
-                             price_in=price_in, price_out=price_out)
+    return Common(backend, base_url, model, api_key, cache_dir, no_cache, concurrency, price_in, price_out,
+                  None, None, None, None, False).settings()
 
 
 @app.command()
 def extract(
     paths: Paths,
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", metavar="FILE", help="Output file (default: stdout).")] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="jsonl, csv or xlsx (a workbook; needs -o).")] = Format.jsonl,
+    output: Output = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="jsonl, csv or xlsx (a workbook; needs -o FILE).")] = Format.jsonl,
+    resume: Annotated[bool, typer.Option("--resume", help="Skip documents whose records are already in the output "
+                                         "(same sha256, backend and settings); redo the rest (jsonl, csv).")] = False,
     backend: BackendOpt = BackendName.auto,
     base_url: BaseUrl = None, model: ModelOpt = None, api_key: ApiKey = None,
     cache_dir: CacheDir = None, no_cache: NoCache = False, concurrency: Concurrency = 2,
-    price_in: PriceIn = None, price_out: PriceOut = None,
+    price_in: PriceIn = None, price_out: PriceOut = None, timeout: Timeout = None,
+    document_timeout: DocTimeout = None, document_memory_mb: DocMemory = None, max_document_mb: MaxDocument = None,
+    allow_model_failure: AllowModelFailure = False,
 ) -> None:
     """Extract one record per report."""
-    settings = _settings(backend, base_url, model, api_key, cache_dir, no_cache, concurrency, price_in, price_out)
-    writer = write_csv if fmt is Format.csv else write_jsonl
+    settings = Common(backend, base_url, model, api_key, cache_dir, no_cache, concurrency, price_in, price_out,
+                      timeout, document_timeout, document_memory_mb, max_document_mb, allow_model_failure).settings()
+    produce = lambda files, chosen, done: run_batch(files, chosen, settings, done)  # noqa: E731
     if fmt is Format.xlsx:
-        writer, output = _workbook_writer(output), None
-    _batch(paths, settings, lambda files, chosen, done: run_batch(files, chosen, settings, done), writer,
-           output, bom=fmt is Format.csv)
+        _batch(paths, settings, produce, _workbook(output, resume), output, lambda r: r)
+    else:
+        _batch(paths, settings, produce, CSV if fmt is Format.csv else JSONL, output, lambda r: r, resume)
 
 
-def _workbook_writer(output: Path | None) -> Callable[[Iterable[Any], IO[str]], object]:
-    """A workbook is binary and written by openpyxl to its own path, not to a text stream."""
+def _workbook(output: str | None, resume: bool) -> Collected:
+    """A workbook is binary and written whole by openpyxl to its own path: records are gathered as
+    documents finish and written when the batch ends (or is stopped)."""
     from .xlsx import write_workbook
 
-    if output is None:
+    if output is None or output == STDOUT:
         raise typer.BadParameter("a workbook needs a file: -o OUT.xlsx", param_hint="--format xlsx")
-    return lambda results, _stream: write_workbook(results, output)
+    if resume:
+        raise typer.BadParameter("--resume continues a jsonl or csv output, not a workbook", param_hint="--resume")
+    return Collected(lambda results: write_workbook(results, output))
 
 
-def _batch(paths: list[str], settings: Settings, produce: Callable[[list[str], str, Callable[..., None]], Iterable[Any]],
-           write: Callable[[Iterable[Any], IO[str]], object], output: Path | None, bom: bool = False,
-           count: Callable[[list[str]], int] = len) -> None:
-    """Pick the backend, run the batch under a progress bar, write the output whole, exit 1 when
-    any input failed. An endpoint that cannot be had is one clear error line, not a traceback."""
-    chosen, why = resolve_backend(settings)
-    typer.echo(f"backend: {chosen} ({why})", err=True)
+def _batch(paths: list[str], settings: Settings, produce: Callable[[list[str], str, Callable[..., None]], Iterator[Any]],
+           target: Layout | Collected, output: str | None, result_of: Callable[[Any], ExtractionResult],
+           resume: bool = False, count: Callable[[list[str]], int] = len) -> None:
+    """Check the output path, pick the backend, skip what is done (--resume), run the batch under
+    a progress bar appending each outcome as it finishes (or gathering them for an output written
+    whole: a workbook, the review site); exit 1 when any input failed (or the model did, unless
+    allowed), 2 for an unusable output, 128+N when stopped by signal N. An endpoint that cannot be
+    had is one clear error line, not a traceback."""
+    out = output if output is not None else STDOUT
     skipped: list[tuple[str, str]] = []
     files = expand_paths(paths, skipped)
     for line in skipped_lines(skipped):
         typer.echo(line, err=True)
-    report = BatchReport(settings)
     try:
-        with progress_callback(count(files), report) as on_done:
-            items = produce(files, chosen, on_done)
-            if output is None:
-                write(items, sys.stdout)
-            else:
-                with atomic_writer(output, bom=bom) as fh:
-                    write(items, fh)
+        if output is not None or isinstance(target, Layout):
+            check_output(out, files)
+        if resume and out == STDOUT:
+            raise OutputError("--resume needs the output file (-o FILE) it continues")
+    except OutputError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    chosen, why = resolve_backend(settings)
+    typer.echo(f"backend: {chosen} ({why})", err=True)
+    stamp = run_settings(chosen, settings)
+    report = BatchReport(settings)
+    todo = files
+    if resume:
+        try:
+            assert isinstance(target, Layout)  # _workbook refuses --resume
+            done = _resume(out, target, files, chosen, stamp)
+        except OutputError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from None
+        todo = [f for f in files if f not in done]
+        report.resumed = len(files) - len(todo)
+    if isinstance(target, Layout):
+        sink: Sink | Collected = Sink(out, target, append=resume)
+    else:  # written whole: in input order (records read from JSONL first, as read)
+        rank = {f: i for i, f in enumerate(files)}
+        target.order = lambda item: rank.get(result_of(item).source, -1)
+        sink = target
+    stopped: int | None = None
+    try:
+        with _signals_stop_the_batch(), progress_callback(count(todo), report) as on_done:
+            items = produce(todo, chosen, on_done)
+            with contextlib.closing(items):  # type: ignore[type-var]
+                for item in items:
+                    result_of(item).settings = stamp
+                    sink.write(item)
+        sink.finish()
     except EndpointError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
+    except Interrupted as exc:
+        stopped = exc.signum
+    finally:
+        sink.close()
+    if stopped is not None:
+        where = "standard output" if out == STDOUT else out
+        kept = f"{sink.written} record(s) written to {where}"
+        resumable = isinstance(target, Layout) and target.read_back is not None
+        more = "; rerun with --resume to finish" if out != STDOUT and resumable else ""
+        typer.echo(f"interrupted ({signal.Signals(stopped).name}): {kept}; {len(todo) - sink.written} "
+                   f"document(s) not done{more}", err=True)
+        typer.echo(report.summary_line(), err=True)
+        raise typer.Exit(128 + stopped)
     typer.echo(report.summary_line(), err=True)
-    raise typer.Exit(1 if report.failed else 0)
+    raise typer.Exit(report.exit_status)
+
+
+def _resume(out: str, layout: Layout, files: list[str], backend: str, stamp: str) -> set[str]:
+    """Inputs whose records in `out` stand: no error, the same bytes (sha256), backend and
+    settings. Records of documents not in this run are left alone."""
+    clean_leftovers(out)
+    wanted = set(files)
+
+    def stands(rec: dict[str, Any]) -> bool:
+        source = rec.get("source")
+        if source not in wanted:
+            return source is not None
+        return (rec.get("error") is None and rec.get("backend") == backend and rec.get("settings") == stamp
+                and rec.get("sha256") == file_sha256(str(source)))
+
+    return resume_point(out, layout, stands) & wanted
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM: stop the batch, keep what is written."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _signals_stop_the_batch() -> Iterator[None]:
+    """Ctrl-C and SIGTERM stop the batch once, at once (queued documents cancelled, workers and
+    the bundled model server stopped); a repeat while it winds down is ignored."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)
+        raise Interrupted(signum)
+
+    before = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    for sig in before:
+        signal.signal(sig, stop)
+    try:
+        yield
+    except KeyboardInterrupt as exc:  # a Ctrl-C that came through another path
+        raise exc if isinstance(exc, Interrupted) else Interrupted(signal.SIGINT) from None
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
 
 
 @app.command()
@@ -125,9 +284,10 @@ def review(
     settings = _settings(backend, base_url, model, api_key, cache_dir, no_cache, concurrency, None, None)
 
     written: list[Path] = []
+    site = Collected(lambda items: written.append(write_site(items, output)))
     try:
         _batch(paths, settings, lambda files, chosen, done: review_inputs(files, chosen, settings, done),
-               lambda items, _stream: written.append(write_site(items, output)), None, count=count_inputs)
+               site, None, lambda item: item[0], count=count_inputs)
     finally:
         if written:
             typer.echo(f"review site: {written[0]}", err=True)
@@ -146,21 +306,23 @@ class Lang(str, Enum):
 @app.command()
 def summarize(
     paths: Paths,
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", metavar="FILE", help="Output file (default: stdout).")] = None,
+    output: Output = None,
     fmt: Annotated[SummaryFormat, typer.Option("--format", "-f", help="jsonl or md.")] = SummaryFormat.jsonl,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the summary: zh or en.")] = Lang.zh,
     backend: BackendOpt = BackendName.auto,
     base_url: BaseUrl = None, model: ModelOpt = None, api_key: ApiKey = None,
     cache_dir: CacheDir = None, no_cache: NoCache = False, concurrency: Concurrency = 2,
-    price_in: PriceIn = None, price_out: PriceOut = None,
+    price_in: PriceIn = None, price_out: PriceOut = None, timeout: Timeout = None,
+    document_timeout: DocTimeout = None, document_memory_mb: DocMemory = None, max_document_mb: MaxDocument = None,
+    allow_model_failure: AllowModelFailure = False,
 ) -> None:
     """An executive summary per report, written from its verified record."""
-    from .summarize import summarize_batch, write_summaries_jsonl, write_summaries_markdown
+    from .summarize import summarize_batch, summary_layout
 
-    settings = _settings(backend, base_url, model, api_key, cache_dir, no_cache, concurrency, price_in, price_out)
-    writer = write_summaries_markdown if fmt is SummaryFormat.md else write_summaries_jsonl
+    settings = Common(backend, base_url, model, api_key, cache_dir, no_cache, concurrency, price_in, price_out,
+                      timeout, document_timeout, document_memory_mb, max_document_mb, allow_model_failure).settings()
     _batch(paths, settings, lambda files, chosen, done: summarize_batch(files, chosen, settings, lang.value, done),
-           lambda items, fh: writer(items, fh, lang.value), output)
+           summary_layout(fmt is SummaryFormat.md, lang.value), output, lambda o: o.result)
 
 
 @app.command("eval")

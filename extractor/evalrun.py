@@ -109,7 +109,10 @@ def run_eval(gold_dir: Path | None, backends: list[str], settings: Settings, fie
     reports: dict[str, EvalReport] = {}
     tags = [document_groups(gold_dir, g) for g in golds]
     for backend in backends:
-        results = list(run_batch(paths, backend, settings.model_copy(update={"backend": backend})))
+        # Results come as documents finish; scoring pairs each with its gold file.
+        done = {r.source: r for r in run_batch(list(dict.fromkeys(paths)), backend,
+                                               settings.model_copy(update={"backend": backend}))}
+        results = [done[p] for p in paths]
         triples = list(zip(golds, results, texts, strict=True))
         reports[backend] = score(triples, fields)
         for name in dict.fromkeys(t for ts in tags for t in ts):
@@ -127,8 +130,8 @@ def _score_summaries(golds: list[GoldFile], paths: list[str], texts: list[str], 
 
     items = []
     for lang in ("zh", "en"):
-        outcomes = summarize_batch(paths, backend, settings, lang)
-        for gold, text, outcome in zip(golds, texts, outcomes, strict=True):
+        done = {o.source: o for o in summarize_batch(list(dict.fromkeys(paths)), backend, settings, lang)}
+        for gold, text, outcome in zip(golds, texts, [done[p] for p in paths], strict=True):
             if outcome.summary is not None:
                 items.append((gold, outcome.summary, text, record_values(outcome.result)))
     return score_summaries(items)

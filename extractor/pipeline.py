@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
 import glob
+import hashlib
+import json
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 from .checks import missing_parts, run_checks
 from .claims import Claim
 from .config import Settings
+from .endpoint import DEFAULT_MODEL, BackendFailure
 from .ingest import REPORT_SUFFIXES, IngestError, read_document, skip_reason
+from .isolation import Budget, run_isolated
 from .outcome import settle_warnings
 from .rules import extract_claims
 from .schema import Document, ExtractionResult, Section, Usage
 from .sections import find_sections
 from .verify import assemble
 
+T = TypeVar("T")
+MODEL_BACKENDS = ("llm", "hybrid")
 Backend = Callable[[Document, list[Section], Settings, Usage], tuple[list[Claim], list[str]]]
 
 
@@ -60,19 +67,31 @@ def expand_paths(paths: Iterable[str], skipped: list[tuple[str, str]] | None = N
 
 def extract_document(path: str, backend: str, settings: Settings) -> ExtractionResult:
     """One document; never raises for a bad input: the result carries the error. Whatever goes
-    wrong inside one document (a damaged PDF, a page nested too deep) is that document's error
+    wrong inside one document (a damaged PDF, memory running out) is that document's error
     record, and the batch goes on."""
     try:
-        doc = read_document(path)
+        doc = read_document(path, settings.max_document_mb)
     except IngestError as exc:
         return ExtractionResult(source=path, backend=backend, error=f"{path}: {exc}")
     except Exception as exc:  # noqa: BLE001 - isolation: any failure of one file is its own record
-        return ExtractionResult(source=path, backend=backend, error=f"{path}: cannot read: {type(exc).__name__}: {exc}"[:500])
+        return ExtractionResult(source=path, backend=backend, error=f"{path}: cannot read: {failure(exc, settings)}")
     try:
         return extract_from(doc, backend, settings)
     except Exception as exc:  # noqa: BLE001 - see above
         return ExtractionResult(source=path, sha256=doc.sha256, backend=backend,
-                                error=f"{path}: extraction failed: {type(exc).__name__}: {exc}"[:500])
+                                error=f"{path}: extraction failed: {failure(exc, settings)}")
+
+
+def _cut(warning: str, limit: int = 500) -> str:
+    # A warning quotes what it is about; a hostile document or model must not make it a megabyte.
+    return warning if len(warning) <= limit else warning[: limit - 1] + "…"
+
+
+def failure(exc: Exception, settings: Settings) -> str:
+    """What went wrong inside one document, in a line."""
+    if isinstance(exc, MemoryError) and settings.document_memory_mb is not None:
+        return f"over the memory budget of {settings.document_memory_mb:g} MB for one document (--document-memory-mb)"
+    return f"{type(exc).__name__}: {exc}"[:500]
 
 
 def extract_from(doc: Document, backend: str, settings: Settings) -> ExtractionResult:
@@ -85,15 +104,26 @@ def extract_from(doc: Document, backend: str, settings: Settings) -> ExtractionR
         result.error = f"{doc.source}: {exc}"
         return result
     result = assemble(doc, claims, backend)
-    result.warnings = (warnings + result.warnings + run_checks(result.record)
-                       + missing_parts(result.record, {s.name for s in sections}))
+    result.warnings = [_cut(w) for w in (warnings + result.warnings + run_checks(result.record)
+                                         + missing_parts(result.record, {s.name for s in sections}))]
     result.usage = usage
     result.warnings = settle_warnings(result)
     return result
 
 
-class BackendFailure(Exception):
-    """Every model call for a document failed; the document gets `error`, the batch goes on."""
+def run_settings(backend: str, settings: Settings) -> str:
+    """A short hash of what shapes a record besides the document: the version, the backend and,
+    for a model backend, the model and its sampling. `--resume` keeps a record only when it
+    matches."""
+    from . import __version__
+
+    parts: dict[str, Any] = {"version": __version__, "backend": backend}
+    if backend in MODEL_BACKENDS:
+        bundled = not (settings.base_url or settings.api_key)
+        parts.update(model=settings.model or ("bundled" if bundled else DEFAULT_MODEL), mode=settings.mode,
+                     temperature=settings.temperature, max_tokens=settings.max_tokens,
+                     allow_model_failure=settings.allow_model_failure)
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:12]
 
 
 def resolve_backend(settings: Settings) -> tuple[str, str]:
@@ -114,32 +144,39 @@ def resolve_backend(settings: Settings) -> tuple[str, str]:
 def run_batch(
     paths: list[str], backend: str, settings: Settings, on_done: Callable[[ExtractionResult], None] | None = None
 ) -> Iterator[ExtractionResult]:
-    """Results in input order; `concurrency` documents at a time. A model backend gets its
-    endpoint here: the configured one, or the bundled model served for the batch's duration."""
-    if backend in ("llm", "hybrid"):
-        from .llm import endpoint
+    """Results as documents finish, `concurrency` documents at a time, each in a worker process
+    with the time and memory budgets of `settings`. A model backend gets its endpoint here (the
+    configured one, or the bundled model served for the batch's duration), checked once first."""
 
-        with endpoint(settings) as live:
-            yield from _run(paths, backend, live, on_done)
-    else:
-        yield from _run(paths, backend, settings, on_done)
+    def failed(path: str, why: str) -> ExtractionResult:
+        return ExtractionResult(source=path, backend=backend, error=f"{path}: {why}")
+
+    with model_endpoint(backend, settings) as live:
+        yield from run_each(extract_document, paths, (backend, live), live, failed, on_done, lambda r: r)
 
 
-def _run(
-    paths: list[str], backend: str, settings: Settings, on_done: Callable[[ExtractionResult], None] | None
-) -> Iterator[ExtractionResult]:
-    workers = max(1, settings.concurrency if backend != "rules" else 1)
-    if workers == 1:
-        for p in paths:
-            r = extract_document(p, backend, settings)
-            if on_done:
-                on_done(r)
-            yield r
+@contextlib.contextmanager
+def model_endpoint(backend: str, settings: Settings) -> Iterator[Settings]:
+    """The settings a batch runs with: for a model backend, a live endpoint that answered once."""
+    if backend not in MODEL_BACKENDS:
+        yield settings
         return
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(extract_document, p, backend, settings) for p in paths]
-        for f in futures:
-            r = f.result()
+    from .endpoint import endpoint, preflight
+
+    with endpoint(settings) as live:
+        preflight(live)
+        yield live
+
+
+def run_each(task: Callable[..., T], paths: list[str], args: tuple[Any, ...], settings: Settings,
+             failed: Callable[[str, str], T], on_done: Callable[[ExtractionResult], None] | None,
+             result_of: Callable[[T], ExtractionResult]) -> Iterator[T]:
+    """`task(path, *args)` for every path, isolated (see `isolation`), as each finishes; what went
+    wrong outside the task (a budget overrun, a dead worker) is `failed(path, why)`."""
+    budget = Budget(settings.document_timeout, settings.document_memory_mb)
+    results = run_isolated(task, paths, args, settings.concurrency, budget, failed)
+    with contextlib.closing(results):
+        for r in results:
             if on_done:
-                on_done(r)
+                on_done(result_of(r))
             yield r

@@ -18,14 +18,24 @@ class BatchReport:
         self.settings = settings
         self.documents = 0
         self.failed = 0
+        self.model_failed = 0  # documents on which at least one model call failed for good
+        self.resumed = 0  # documents skipped: their records were already in the output
         self.usage = Usage()
 
     def add(self, result: ExtractionResult) -> None:
         self.documents += 1
         self.usage.add(result.usage)
+        if result.usage.model_errors:
+            self.model_failed += 1
         if result.error:
             self.failed += 1
             print(f"error: {result.error}", file=sys.stderr)
+
+    @property
+    def exit_status(self) -> int:
+        """1 when any input failed, or the model failed on any document and rules values were not
+        explicitly accepted instead (--allow-model-failure)."""
+        return 1 if self.failed or (self.model_failed and not self.settings.allow_model_failure) else 0
 
     def cost(self) -> float | None:
         s = self.settings
@@ -40,7 +50,14 @@ class BatchReport:
             f"cache hits: {u.cache_hits}, prompt tokens: {u.prompt_tokens}, completion tokens: {u.completion_tokens}"
         )
         cost = self.cost()
-        return line + (f", cost: {cost:.4f}" if cost is not None else "")
+        line += f", cost: {cost:.4f}" if cost is not None else ""
+        if self.resumed:
+            line += f", already done: {self.resumed}"
+        if self.model_failed:
+            kept = ("rules values kept (--allow-model-failure)" if self.settings.allow_model_failure
+                    else "see warnings; --allow-model-failure accepts rules values")
+            line += f"; the model failed on {self.model_failed} document(s) ({u.model_errors} calls): {kept}"
+        return line
 
 
 def skipped_lines(skipped: list[tuple[str, str]]) -> list[str]:

@@ -118,18 +118,18 @@ def count_inputs(files: list[str]) -> int:
 
 def review_inputs(files: list[str], backend: str, settings: Settings,
                   on_done: Callable[[ExtractionResult], None] | None = None) -> Iterator[tuple[ExtractionResult, Path | None]]:
-    """(result, folder its source is relative to) for every input, in order: JSONL files give the
-    records `extract` wrote; reports are extracted now (the model, if any, only started for them)."""
-    reports = [f for f in files if not _is_records(f)]
-    extracted = iter(run_batch(reports, backend, settings, on_done)) if reports else iter(())
+    """(result, folder its source is relative to) for every input: first the records `extract`
+    wrote in the JSONL files, then the reports extracted now, as they finish (the model, if any,
+    only started for them)."""
     for f in files:
         if _is_records(f):
             for result in read_records(f):
                 if on_done:
                     on_done(result)
                 yield result, Path(f).parent
-        else:
-            yield next(extracted), None
+    reports = [f for f in files if not _is_records(f)]
+    if reports:
+        yield from ((result, None) for result in run_batch(reports, backend, settings, on_done))
 
 
 # ------------------------------------------------------------------ one page

@@ -155,7 +155,11 @@ NUMERIC_FIELDS: tuple[str, ...] = tuple(
     if n not in LIST_FIELDS | TABLE_FIELDS
     and n not in {"issuer", "report_year", "publish_date", "template", "scope"}
 )
-CSV_COLUMNS: tuple[str, ...] = ("source",) + tuple(n for n in FIELD_NAMES if n not in TABLE_FIELDS)
+# After the fields: why a document has no record, what to check, and what `--resume` compares.
+CSV_COLUMNS: tuple[str, ...] = (
+    ("source",) + tuple(n for n in FIELD_NAMES if n not in TABLE_FIELDS)
+    + ("error", "warnings", "sha256", "backend", "settings")
+)
 
 
 def get_field(record: ReportRecord, name: str) -> Any:
@@ -208,12 +212,16 @@ class Document(BaseModel):
 
 
 class Usage(BaseModel):
+    model_config = ConfigDict(protected_namespaces=())  # `model_calls` is ours, not pydantic's
+
     model_calls: int = 0
     cache_hits: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    model_errors: int = 0  # model calls that failed for good (the model did not help there)
 
     def add(self, other: Usage) -> None:
+        self.model_errors += other.model_errors
         self.model_calls += other.model_calls
         self.cache_hits += other.cache_hits
         self.prompt_tokens += other.prompt_tokens
@@ -231,6 +239,9 @@ class ExtractionResult(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     usage: Usage = Field(default_factory=Usage)
     error: str | None = None
+    # What made this record besides the document (version, model, sampling), as a short hash:
+    # `--resume` redoes a document whose record was made otherwise.
+    settings: str | None = None
 
 
 class KeyFigure(BaseModel):

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -23,8 +22,9 @@ from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
 from .align import normalise
 from .config import Settings
+from .export import Layout
 from .ingest import IngestError, read_document
-from .pipeline import extract_from
+from .pipeline import MODEL_BACKENDS, extract_from, failure, model_endpoint, run_each
 from .schema import (
     NUMERIC_FIELDS,
     Document,
@@ -43,7 +43,6 @@ from .summary_checks import _CJK, foreign_names, item_problem, unstated
 from .summary_items import Candidate, candidates, record_items, status
 from .vocabulary import TABLE_PLACES
 
-MODEL_BACKENDS = ("llm", "hybrid")
 MIN_FIGURES, MAX_FIGURES = 3, 5
 MAX_ITEMS = 5  # problems / next steps kept
 HEADLINE_CLAUSES = 2
@@ -386,7 +385,7 @@ def model_items(doc: Document, cands: list[Candidate], settings: Settings, lang:
                 usage: Usage) -> tuple[list[SummaryItem], list[SummaryItem], list[str]] | str:
     """The model's choice among the report's sentences, each item checked, and the warnings of
     that check; or the message key of why there is none."""
-    from .llm import ModelCallError, client_for
+    from .endpoint import ModelCallError, client_for
 
     by_id = {c.id: c for c in cands}
     problem, step = _EXAMPLE[lang]
@@ -473,50 +472,38 @@ class SummaryOutcome:
 def summarize_document(path: str, backend: str, settings: Settings, lang: str = "zh") -> SummaryOutcome:
     """Extract with `backend`, then summarise the verified record. Never raises for a bad input."""
     try:
-        doc = read_document(path)
+        doc = read_document(path, settings.max_document_mb)
     except IngestError as exc:
         return SummaryOutcome(path, ExtractionResult(source=path, backend=backend, error=f"{path}: {exc}"))
-    result = extract_from(doc, backend, settings)
+    except Exception as exc:  # noqa: BLE001 - one document's failure must not end the batch
+        return SummaryOutcome(path, ExtractionResult(source=path, backend=backend,
+                                                     error=f"{path}: cannot read: {failure(exc, settings)}"))
+    try:
+        result = extract_from(doc, backend, settings)
+    except Exception as exc:  # noqa: BLE001 - see above
+        return SummaryOutcome(path, ExtractionResult(source=path, sha256=doc.sha256, backend=backend,
+                                                     error=f"{path}: extraction failed: {failure(exc, settings)}"))
     if result.error:
         return SummaryOutcome(path, result)
     try:
         summary = summarize_result(doc, result, lang, settings, result.usage)
-    except Exception as exc:  # noqa: BLE001 - one document's failure must not end the batch
-        result.error = f"{path}: summary failed: {type(exc).__name__}: {exc}"
+    except Exception as exc:  # noqa: BLE001 - see above
+        result.error = f"{path}: summary failed: {failure(exc, settings)}"
         return SummaryOutcome(path, result)
     return SummaryOutcome(path, result, summary)
 
 
 def summarize_batch(paths: list[str], backend: str, settings: Settings, lang: str = "zh",
                     on_done: Callable[[ExtractionResult], None] | None = None) -> Iterator[SummaryOutcome]:
-    """Outcomes in input order, `concurrency` documents at a time, the endpoint live throughout
-    (as `pipeline.run_batch`)."""
-    if backend in MODEL_BACKENDS:
-        from .llm import endpoint
+    """Outcomes as documents finish, each isolated, the endpoint live throughout (as
+    `pipeline.run_batch`)."""
 
-        with endpoint(settings) as live:
-            yield from _run(paths, backend, live, lang, on_done)
-    else:
-        yield from _run(paths, backend, settings, lang, on_done)
+    def failed(path: str, why: str) -> SummaryOutcome:
+        return SummaryOutcome(path, ExtractionResult(source=path, backend=backend, error=f"{path}: {why}"))
 
-
-def _run(paths: list[str], backend: str, settings: Settings, lang: str,
-         on_done: Callable[[ExtractionResult], None] | None) -> Iterator[SummaryOutcome]:
-    workers = max(1, settings.concurrency if backend != "rules" else 1)
-
-    def finish(o: SummaryOutcome) -> SummaryOutcome:
-        if on_done:
-            on_done(o.result)
-        return o
-
-    if workers == 1:
-        for p in paths:
-            yield finish(summarize_document(p, backend, settings, lang))
-        return
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(summarize_document, p, backend, settings, lang) for p in paths]
-        for f in futures:
-            yield finish(f.result())
+    with model_endpoint(backend, settings) as live:
+        yield from run_each(summarize_document, paths, (backend, live, lang), live, failed, on_done,
+                            lambda o: o.result)
 
 
 # ------------------------------------------------------------------ output
@@ -569,6 +556,13 @@ def summary_markdown(outcome: SummaryOutcome, lang: str = "zh") -> str:
     if s.warnings:
         out += ["", f"> {t['warnings']}:"] + [f"> - {w}" for w in s.warnings]
     return "\n".join(out) + "\n"
+
+
+def summary_layout(markdown: bool, lang: str = "zh") -> Layout:
+    """How summaries are appended to the output as documents finish (see `export.Sink`)."""
+    if markdown:
+        return Layout(f"# {_MD_TEXT[lang]['title']}\n", lambda o: "\n" + summary_markdown(o, lang))
+    return Layout("", lambda o: json.dumps(o.to_json(lang), ensure_ascii=False) + "\n")
 
 
 def write_summaries_markdown(outcomes: Iterable[SummaryOutcome], fh: IO[str], lang: str = "zh") -> int:

@@ -3,19 +3,30 @@ responses recorded from the real bundled model, and a recording proxy that made 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-Reply = tuple[int, dict[str, str], Any]  # status, headers, body (dict → JSON; str → raw text)
+Reply = tuple[int, dict[str, str], Any]  # status, headers, body (dict → JSON; str → raw text; Drip)
 Script = Callable[[dict[str, Any]], Reply]
+
+
+@dataclass(frozen=True)
+class Drip:
+    """A body sent `every` seconds a byte at a time, after the headers (a server that never stalls
+    long enough for a read timeout, and never finishes)."""
+
+    body: Any
+    every: float = 1.0
 
 
 def request_key(body: dict[str, Any]) -> str:
@@ -33,9 +44,12 @@ def completion(content: str, prompt_tokens: int = 10, completion_tokens: int = 5
 
 
 class FakeServer:
-    def __init__(self, script: Script) -> None:
+    """`models`: what GET /models lists (empty: a server that lists nothing, so any name goes)."""
+
+    def __init__(self, script: Script, models: tuple[str, ...] = (), models_status: int = 200) -> None:
         self.script = script
         self.requests: list[dict[str, Any]] = []
+        self.closed = threading.Event()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -43,7 +57,10 @@ class FakeServer:
                 pass
 
             def do_GET(self) -> None:  # noqa: N802
-                self._send(200, {}, {"object": "list", "data": [{"id": "test", "object": "model"}]})
+                if models_status != 200:
+                    self._send(models_status, {}, {"error": {"message": f"HTTP {models_status}", "type": "test"}})
+                    return
+                self._send(200, {}, {"object": "list", "data": [{"id": m, "object": "model"} for m in models]})
 
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("content-length", 0))
@@ -56,6 +73,8 @@ class FakeServer:
                 self._send(status, headers, payload)
 
             def _send(self, status: int, headers: dict[str, str], payload: Any) -> None:
+                drip = payload if isinstance(payload, Drip) else None
+                payload = drip.body if drip else payload
                 raw = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
                 data = raw.encode("utf-8")
                 self.send_response(status)
@@ -64,7 +83,16 @@ class FakeServer:
                 for k, v in headers.items():
                     self.send_header(k, v)
                 self.end_headers()
-                self.wfile.write(data)
+                if drip is None:
+                    self.wfile.write(data)
+                    return
+                for i in range(len(data)):
+                    if server.closed.is_set():
+                        return
+                    with contextlib.suppress(OSError):
+                        self.wfile.write(data[i : i + 1])
+                        self.wfile.flush()
+                    server.closed.wait(drip.every)
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -78,6 +106,7 @@ class FakeServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.closed.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 

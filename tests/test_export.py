@@ -15,7 +15,7 @@ from conftest import EXAMPLES, GOLD_DIR, ROOT, TEMPLATES, rules_result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor.export import atomic_writer, csv_row, result_to_json, to_csv_text, write_csv, write_jsonl
+from extractor.export import CSV, JSONL, Sink, csv_row, result_to_json, to_csv_text, write_jsonl
 from extractor.schema import TABLE_COLUMNS, ExtractionResult
 
 # The dotted names of FIELDS.md, in its order (copied from the contract, not from the code).
@@ -32,9 +32,10 @@ CONTRACT_NAMES = [
     "litigation.total", "litigation.upheld", "litigation.corrected", "litigation.other", "litigation.pending",
     "complaints.total", "fees.collected", "problems", "improvements",
 ]  # fmt: skip
-CSV_HEADER = ["source"] + [n for n in CONTRACT_NAMES if n != "applications.table"]
+CSV_BESIDE = ["error", "warnings", "sha256", "backend", "settings"]
+CSV_HEADER = ["source"] + [n for n in CONTRACT_NAMES if n != "applications.table"] + CSV_BESIDE
 # FIELDS.md keys beside the fields, plus `usage`: the token accounting each record carries.
-BESIDE = {"source", "sha256", "backend", "evidence", "warnings", "usage", "error"}
+BESIDE = {"source", "sha256", "backend", "evidence", "warnings", "usage", "error", "settings"}
 
 
 def nest(names: list[str]) -> dict[str, Any]:
@@ -145,8 +146,10 @@ def test_csv_header_and_rows(tmp_path: Path) -> None:
     paths = [EXAMPLES / "000_3594167f04f41521.txt", TEMPLATES / "t2021_pipe.txt"]
     results = [rules_result(p) for p in paths]
     out = tmp_path / "out.csv"
-    with atomic_writer(out, bom=True) as fh:
-        assert write_csv(results, fh) == 2
+    sink = Sink(str(out), CSV)
+    for r in results:
+        sink.write(r)
+    sink.close()
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = read_csv_file(out)
@@ -166,7 +169,16 @@ def test_csv_header_and_rows(tmp_path: Path) -> None:
 
 def test_csv_error_row() -> None:
     r = ExtractionResult(source="empty.txt", backend="rules", error="empty.txt: empty file")
-    assert csv_row(r) == ["empty.txt"] + [""] * (len(CSV_HEADER) - 1)
+    row = dict(zip(CSV_HEADER, csv_row(r), strict=True))
+    assert row["error"] == "empty.txt: empty file" and row["backend"] == "rules"
+    assert all(row[n] == "" for n in CSV_HEADER if n not in ("source", "error", "backend"))
+
+
+def test_csv_warnings_are_joined_in_one_cell() -> None:
+    r = record_with("丽江市人民政府", ["问题"])
+    r.warnings = ["proactive.total: conflict, 1 or 2", "not found: 表三"]
+    row = dict(zip(CSV_HEADER, csv_row(r), strict=True))
+    assert row["warnings"].split("；") == r.warnings and row["error"] == ""
 
 
 def test_csv_text_header() -> None:
@@ -174,15 +186,20 @@ def test_csv_text_header() -> None:
     assert next(csv.reader(io.StringIO(text))) == CSV_HEADER
 
 
-def test_atomic_writer_keeps_old_file_on_failure(tmp_path: Path) -> None:
+def test_sink_appends_whole_flushed_lines_and_keeps_an_earlier_file_until_the_first(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     out.write_text("old\n", encoding="utf-8")
-    with pytest.raises(RuntimeError):
-        with atomic_writer(out) as fh:
-            fh.write("half a line")
-            raise RuntimeError("boom")
-    assert out.read_text(encoding="utf-8") == "old\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]  # no temporary left behind
+    sink = Sink(str(out), JSONL)
+    assert out.read_text(encoding="utf-8") == "old\n"  # nothing written yet: the earlier output stands
+    first, second = (rules_result(EXAMPLES / n) for n in ("000_3594167f04f41521.txt", "003_85db5123dd9c84fd.txt"))
+    sink.write(first)
+    # Readable by another process while the sink is still open: one whole line, nothing of the old.
+    assert [json.loads(ln)["source"] for ln in out.read_text(encoding="utf-8").splitlines()] == [first.source]
+    sink.write(second)
+    sink.close()
+    assert [json.loads(ln)["source"] for ln in out.read_text(encoding="utf-8").splitlines()] == [
+        first.source, second.source]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]  # no temporary file at any time
 
 
 # ------------------------------------------------------------------ round trips (property)
@@ -218,8 +235,9 @@ def test_chinese_text_survives_jsonl(issuer: str, problems: list[str]) -> None:
 def test_chinese_text_survives_csv(issuer: str, problems: list[str]) -> None:
     with tempfile.TemporaryDirectory() as d:
         out = Path(d) / "out.csv"
-        with atomic_writer(out, bom=True) as fh:
-            write_csv([record_with(issuer, problems)], fh)
+        sink = Sink(str(out), CSV)
+        sink.write(record_with(issuer, problems))
+        sink.close()
         assert out.read_bytes().startswith(b"\xef\xbb\xbf")
         rows = read_csv_file(out)
     assert rows[0] == CSV_HEADER and len(rows) == 2

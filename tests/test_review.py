@@ -116,8 +116,9 @@ def test_review_of_jsonl_records_reads_the_sources_again_and_says_when_they_move
     (work / "003_85db5123dd9c84fd.txt").unlink()
     code, out = run_review([str(records), "-o", str(tmp_path / "site")])
     assert code == 0, out
-    pages = sorted((tmp_path / "site" / "reports").glob("*.html"))
-    changed, missing = (p.read_text(encoding="utf-8") for p in pages)
+    pages = {p.name.split("-", 1)[1]: p for p in (tmp_path / "site" / "reports").glob("*.html")}
+    changed, missing = (pages[f"{n}.html"].read_text(encoding="utf-8")
+                        for n in ("000_3594167f04f41521", "003_85db5123dd9c84fd"))
     assert "has changed since it was extracted" in changed and 'id="text"' not in changed
     assert "source file not found" in missing and 'id="text"' not in missing
     assert "荆州市政府" in missing  # the record itself is still shown, quotes beside the values

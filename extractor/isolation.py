@@ -1,0 +1,120 @@
+"""Each document in a worker process with a time and a memory budget: whatever happens inside one
+(an exception, a parser stuck on a hostile file, memory running out, a crash in C code) is that
+document's outcome, and the batch goes on. Outcomes come as documents finish."""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import multiprocessing
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Per document: wall-clock seconds and memory in MB (None: unlimited)."""
+
+    seconds: float | None = None
+    memory_mb: float | None = None
+
+
+def die_with_parent(sig: int) -> None:
+    """In a child process: ask Linux to send `sig` to it when the thread that started it ends (the
+    tool's own death included, however it dies). Linux only; elsewhere nothing happens."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, sig)
+
+
+def _data_bytes() -> int | None:
+    """This process's private writable memory now (VmData), which RLIMIT_DATA counts."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def _worker_init(memory_mb: float | None) -> None:
+    # Ctrl-C reaches the whole process group: the parent decides what stops, not each worker.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform != "linux":
+        return
+    die_with_parent(signal.SIGKILL)
+    base = _data_bytes()
+    if memory_mb is not None and base is not None:
+        import resource
+
+        limit = base + int(memory_mb * 2**20)
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+
+
+def _context() -> Any:
+    # fork: a worker starts in milliseconds with the package already imported, and dies with the
+    # thread that forked it (see die_with_parent).
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else None)
+
+
+def run_isolated(
+    task: Callable[..., T], items: list[Any], args: tuple[Any, ...], workers: int, budget: Budget,
+    failed: Callable[[Any, str], T],
+) -> Iterator[T]:
+    """`task(item, *args)` for every item in `workers` processes, yielded as each finishes. An
+    overrun of the time budget, a dead worker or a task that raised becomes `failed(item, why)`.
+    Closing the iterator (Ctrl-C, SIGTERM, the consumer giving up) cancels what is queued and
+    stops the workers at once."""
+    from pebble import ProcessExpired, ProcessPool
+
+    pool = ProcessPool(max_workers=max(1, workers), initializer=_worker_init, initargs=(budget.memory_mb,),
+                       context=_context())
+    futures: dict[cf.Future[T], tuple[int, Any]] = {}
+    try:
+        for i, item in enumerate(items):
+            futures[pool.schedule(task, args=(item, *args), timeout=budget.seconds)] = (i, item)
+        pending = set(futures)
+        while pending:
+            # A short wait, so that a signal handler in this (main) thread runs promptly.
+            done, pending = cf.wait(pending, timeout=0.5, return_when=cf.FIRST_COMPLETED)
+            for fut in sorted(done, key=lambda f: futures[f][0]):
+                item = futures[fut][1]
+                try:
+                    yield fut.result()
+                except cf.TimeoutError:
+                    yield failed(item, f"over the time budget of {budget.seconds:g} s for one document "
+                                       "(--document-timeout)")
+                except ProcessExpired as exc:
+                    yield failed(item, _expired(exc, budget))
+                except Exception as exc:  # noqa: BLE001 - whatever a task raised is its item's outcome
+                    yield failed(item, f"{type(exc).__name__}: {str(exc)[:300]}")
+    finally:
+        for fut in futures:
+            fut.cancel()
+        pool.stop()
+        pool.join(timeout=10)
+
+
+def _expired(exc: Any, budget: Budget) -> str:
+    code = getattr(exc, "exitcode", None)
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        why = f"the worker reading it was killed ({name})"
+        if -code == signal.SIGKILL and budget.memory_mb is not None:
+            why += f"; perhaps out of memory (budget {budget.memory_mb:g} MB)"
+        return why
+    return f"the worker reading it died (exit status {code})"
