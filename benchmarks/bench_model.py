@@ -132,9 +132,14 @@ def main() -> None:
             cost["naive"].append((1, usage.prompt_tokens, seconds))
             print(f"{Path(path).name}: " + "; ".join(
                 f"{b} {cost[b][-1][0]} calls {cost[b][-1][1]} tok {cost[b][-1][2]:.1f} s" for b in runs), flush=True)
+            report(runs, cost, args.split, cut_docs)
 
-    n = len(golds)
-    print(f"\n{n} documents ({args.split} split); naive prompt cut to fit {N_CTX} tokens on {cut_docs}\n")
+
+def report(runs: dict[str, list[tuple[GoldFile, ExtractionResult, str]]],
+           cost: dict[str, list[tuple[int, int, float]]], split: str, cut_docs: int) -> None:
+    """The table so far: printed after every document, so a run stopped early still says what it saw."""
+    n = len(runs["rules"])
+    print(f"\n{n} documents ({split} split); naive prompt cut to fit {N_CTX} tokens on {cut_docs}\n")
     print("| backend | calls/doc | prompt tokens/doc | seconds/doc | F1 | correct | wrong | hallucinated "
           "| evidence fails | invented numbers |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -172,6 +177,8 @@ def main() -> None:
     print(f"\nstated values the rules miss: {missed}; hybrid gets {found} of them "
           f"({found / missed if missed else 0:.0%}); values the model made wrong: {added_wrong}")
     print("fields the model decided that the rules could not:", json.dumps(decided, ensure_ascii=False))
+
+
 
 
 if __name__ == "__main__":
