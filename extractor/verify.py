@@ -417,7 +417,7 @@ def _sentence_around(text: str, start: int, end: int) -> str:
 
 def origin_of(claim: Claim) -> str:
     """Where a value came from, as its evidence says: a model, a sum, a table cell or a sentence."""
-    if claim.origin == "llm":
+    if claim.origin in ("llm", "llm_table"):  # a model's answer, or its choice of a table reading
         return "model"
     if claim.parts:
         return "sum"
@@ -434,7 +434,7 @@ def check(doc: Document, claim: Claim) -> Evidence | str:
     if INSTRUCTION.search(_sentence_around(doc.text, start, end)):
         return "the quote stands in a sentence that gives instructions"
     alignment: Literal["exact", "normalised"] = "exact" if quote == claim.quote else "normalised"
-    if claim.field in SUBJECTS and origin_of(claim) in ("sentence", "model"):
+    if claim.field in SUBJECTS and claim.origin != "llm_table" and origin_of(claim) in ("sentence", "model"):
         # A sentence's number is judged with what stands before the quote in its sentence: a quote
         # cut after 其中 or after 予以公开及 would otherwise hide what the number counts.
         lead = _sentence_start(doc.text, start)
@@ -503,8 +503,8 @@ def assemble(doc: Document, claims: list[Claim], backend: str) -> ExtractionResu
 
 
 def _settle(field: str, found: list[tuple[Claim, Evidence]], warnings: list[str]) -> tuple[Claim, Evidence] | None:
-    rules = [(c, e) for c, e in found if c.origin != "llm"]
-    model = [(c, e) for c, e in found if c.origin == "llm"]
+    rules = [(c, e) for c, e in found if origin_of(c) != "model"]
+    model = [(c, e) for c, e in found if origin_of(c) == "model"]
 
     def distinct(pairs: list[tuple[Claim, Evidence]]) -> list[tuple[Claim, Evidence]]:
         out: list[tuple[Claim, Evidence]] = []
@@ -513,13 +513,18 @@ def _settle(field: str, found: list[tuple[Claim, Evidence]], warnings: list[str]
                 out.append((c, e))
         return out
 
-    for side, pairs in (("rules", distinct(rules)), ("model", distinct(model))):
+    rules, model = distinct(rules), distinct(model)
+    if len(rules) > 1 and len(model) == 1 and any(c.value == model[0][0].value for c, _ in rules):
+        # The rules could not decide; the model chose one of their own readings.
+        said = "; ".join(f"{c.value!r} («{_short(e.quote)}»)" for c, e in rules)
+        warnings.append(f"{field}: the rules found {said}; the model chose {model[0][0].value!r}")
+        return model[0]
+    for side, pairs in (("rules", rules), ("model", model)):
         if len(pairs) > 1:
             said = "; ".join(f"{c.value!r} («{_short(e.quote)}»)" for c, e in pairs)
             warnings.append(f"{field}: conflict: the {side} found {said}; left null")
             if side == "rules":
                 return None
-    rules, model = distinct(rules), distinct(model)
     if len(rules) == 1:
         for c, e in model:
             if c.value != rules[0][0].value:
