@@ -230,7 +230,9 @@ def _binds_sentence(field: str, value: float | int, view: str) -> bool:
 def zero_stated(field: str, view: str) -> bool:
     """A zero in words: a negation and the field's subject in one clause (未发生…行政复议)."""
     for clause in re.split(f"[{SENTENCE_END}{CLAUSE_END}]", view):
-        if any(m.measure for m in mentions(clause)):
+        # A table row's zeros are cells, read by the table readers: its label (…未按收费通知…)
+        # is not a sentence saying that nothing happened.
+        if "|" in clause or any(m.measure for m in mentions(clause)):
             continue
         subjects = [(s, fields) for s, _, fields in _subjects(clause) if field in fields]
         if subjects and ZERO_WORDS.search(clause):

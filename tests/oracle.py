@@ -6,12 +6,11 @@ record then lacks was lost between the model and the record, not by the model.""
 from __future__ import annotations
 
 import json
-import re
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from fakeserver import FakeServer, Reply, completion
+from fakeserver import FakeServer, Reply, choice_prompt, completion
 
 from extractor.config import Settings
 from extractor.evalrun import resolve_document
@@ -23,31 +22,28 @@ from extractor.schema import ExtractionResult
 from extractor.verify import binds
 from extractor.vocabulary import TABLE_PLACES
 
-_ASKED = re.compile(r"^- (\w+)：", re.M)
-_LINE = re.compile(r"^\[(\d+)\] (\S+) ← (.*)$", re.M)
-
 
 class Oracle:
     def __init__(self) -> None:
         self.gold: GoldFile | None = None
 
     def __call__(self, body: dict[str, Any]) -> Reply:
-        prompt = body["messages"][-1]["content"]
-        return 200, {}, completion(json.dumps(self.answer(prompt), ensure_ascii=False))
+        return 200, {}, completion(json.dumps(self.answer(body), ensure_ascii=False))
 
     def _value(self, field: str) -> Any:
         assert self.gold is not None
         return self.gold.value(field) if field in self.gold.fields else None
 
-    def answer(self, prompt: str) -> dict[str, Any]:
+    def answer(self, body: dict[str, Any]) -> dict[str, Any]:
         assert self.gold is not None
-        if "每行一个编号" in prompt:  # choose among numbers
-            lines = [(int(i), float(v), shown) for i, v, shown in _LINE.findall(prompt.split("数字：", 1)[1])]
+        prompt = body["messages"][-1]["content"]
+        asked = choice_prompt(body)
+        if asked is not None:
             out: dict[str, Any] = {}
-            for key in _ASKED.findall(prompt):
+            for key in asked[0]:
                 field = key.replace("_", ".", 1)
                 gold = self._value(field)
-                same = [(i, shown) for i, v, shown in lines if gold is not None and same_number(v, gold)]
+                same = [(c.id, c.where) for c in asked[1] if gold is not None and same_number(c.value, gold)]
                 # The line that states the gold value for this field: its table place, else a
                 # sentence that binds it, else any line with the value.
                 place = " · ".join(TABLE_PLACES.get(field, ("-",)))
