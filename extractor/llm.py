@@ -24,7 +24,7 @@ from .claims import Claim
 from .config import Settings
 from .endpoint import BackendFailure, ModelCallError, client_for
 from .prompts import load_prompt
-from .rules import extract_claims
+from .rules import extract_claims, publish_date
 from .schema import Document, Section, SectionName, Usage
 
 CHUNK_CHARS = 700
@@ -53,8 +53,8 @@ _CLAUSE = re.compile(r"[^。;；\n]+")
 
 def ground(chunk: str, name: str, value: Any, quote: str | None) -> str | None:
     """The quote for a model's value, judged by the binding rule: the model's own quote when it is
-    in the chunk and binds the value to the field; else the one sentence of the chunk that does,
-    when exactly one does (two would be a guess); else None."""
+    in the chunk and binds the value to the field; else the first clause of the chunk that does
+    (a title said twice, on a page's header and above the text, states one year); else None."""
     from .verify import binds
 
     field = FIELD_OF.get(name, name)
@@ -67,8 +67,7 @@ def ground(chunk: str, name: str, value: Any, quote: str | None) -> str | None:
 
     if quote and locate(chunk, quote) is not None and ok(quote):
         return quote
-    found = {m.group(0).strip() for m in _CLAUSE.finditer(chunk) if m.group(0).strip() and ok(m.group(0).strip())}
-    return found.pop() if len(found) == 1 else None
+    return next((c for m in _CLAUSE.finditer(chunk) if (c := m.group(0).strip()) and ok(c)), None)
 
 
 def _short(value: Any, limit: int = 60) -> str:
@@ -308,11 +307,7 @@ def route(doc: Document, sections: list[Section], task: Task) -> list[tuple[int,
     """The pieces of the report this prompt should see: the sentences of its sections (the first
     section kind that has any wins) that mention the task's subjects and hold a number."""
     if task.prompt == "meta":
-        head_end = sections[1].start if len(sections) > 1 else 300
-        head = doc.text[: min(head_end, 300)]
-        tail_start = max(len(head), len(doc.text) - 120)
-        found = [(0, head)] + ([(tail_start, doc.text[tail_start:])] if tail_start < len(doc.text) else [])
-        return [p for p in found if p[1].strip()]
+        return _meta_pieces(doc.text, sections)
     for name in task.sections:
         found = []
         for s in sections:
@@ -321,6 +316,30 @@ def route(doc: Document, sections: list[Section], task: Task) -> list[tuple[int,
         if found:
             return found[:MAX_CHUNKS_PER_TASK]
     return []
+
+
+_TITLE_YEAR = re.compile(r"20\d\d年度?[^。\n]{0,12}?(?:政府信息公开|年度报告|年报)|统计[^。\n]{0,12}?20\d\d年1月1日")
+META_HEAD_CHARS = 360
+META_TAIL_CHARS = 160
+
+
+def _meta_pieces(text: str, sections: list[Section]) -> list[tuple[int, str]]:
+    """Where a report names itself and where it is signed: from the line of its title (the first
+    line before the first part that names a year and the report, or its statistical period; a
+    crawler dump opens with a site's menus), and around its signed date (as the rules find it,
+    with the signing body before it), else its last lines."""
+    head_end = sections[1].start if len(sections) > 1 else min(len(text), 1500)
+    title = _TITLE_YEAR.search(text, 0, max(head_end, min(len(text), 300)))
+    start = text.rfind("\n", 0, title.start()) + 1 if title else 0
+    head = (start, text[start : start + META_HEAD_CHARS])
+    signed = publish_date(text)
+    if signed:
+        lo = max(head[0] + len(head[1]), signed[0].near - META_TAIL_CHARS // 2)
+        hi = min(len(text), signed[0].near + len(signed[0].quote) + META_TAIL_CHARS // 2)
+    else:
+        lo, hi = max(head[0] + len(head[1]), len(text) - 120), len(text)
+    found = [head] + ([(lo, text[lo:hi])] if lo < hi else [])
+    return [p for p in found if p[1].strip()]
 
 
 # ------------------------------------------------------------------ backends
