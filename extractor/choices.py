@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .claims import Claim
-from .schema import Document, Number, Section
+from .schema import Document, Number
 from .verify import binding_view, mentions, origin_of, zero_stated
 from .vocabulary import SUBJECTS, TABLE_PLACES
 
@@ -42,7 +42,8 @@ class Choice:
         """The model's choice as a claim for `field_name`: the text's value and quote, marked as the
         model's; a table reading keeps its parts so the sum is checked row by row."""
         base = self.claim
-        return Claim(field_name, self.value, self.quote, near=self.start, origin="llm_table" if base and (base.origin == "table" or base.parts) else "llm",
+        table = base is not None and (base.origin == "table" or bool(base.parts))
+        return Claim(field_name, self.value, self.quote, near=self.start, origin="llm_table" if table else "llm",
                      approximate=base.approximate if base else bool(re.search(r"余|多|超过|近|约", self.quote)),
                      parts=list(base.parts) if base else [])
 
@@ -111,15 +112,6 @@ def build(doc: Document, spans: Iterable[tuple[int, int]], fields: tuple[str, ..
     for value, quote, start in sentence_choices(doc, spans, fields):
         add(value, quote, start, _shown(quote))
     return out
-
-
-def spans_of(sections: list[Section], names: Iterable[str]) -> list[tuple[int, int]]:
-    """The body spans of the sections named (the first kind that exists wins), else the whole text."""
-    for name in names:
-        found = [(s.body_start, s.end) for s in sections if s.name == name]
-        if found:
-            return found
-    return []
 
 
 def render(choices: list[Choice]) -> str:
