@@ -311,6 +311,13 @@ def _binds_table(field: str, value: float | int, quote: str) -> bool:
     return False
 
 
+_DATE_WRITTEN = re.compile(
+    r"(?:20\d\d|二[〇零○O][一二三四五六七八九〇零○]{2})\s*年\s*[\d元一二三四五六七八九十]{1,3}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日"
+    r"|20\d\d\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}"
+)
+_PERIOD = re.compile(r"[自从][^。；;]{0,20}?起|至[^。；;]{0,20}?止|统计(?:期限|时限|时间|期间|区间)")
+
+
 def binds(field: str, value: Any, quote: str, parts: list[float | int] | None = None) -> bool:
     """THE binding rule: does `quote` state `value` as the quantity of `field`?
 
@@ -342,6 +349,10 @@ def binds(field: str, value: Any, quote: str, parts: list[float | int] | None = 
         try:
             d = dt.date.fromisoformat(str(value))
         except ValueError:
+            return False
+        # A date written as one (2017年4月15日, 二○一二年二月二十日, 2014-01-10), not a year beside a
+        # list index (一、2016年…); and not the period counted (自2016年1月1日起至…止).
+        if not _DATE_WRITTEN.search(quote) or _PERIOD.search(binding_view(quote)):
             return False
         nums = date_numbers(quote)
         return all(any(n == p for n in nums) for p in (d.year, d.month, d.day))
