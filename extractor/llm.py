@@ -1,23 +1,30 @@
-"""Model backend: what to ask an OpenAI-compatible endpoint (`endpoint`), one routed section at a time.
+"""Model backend: what to ask an OpenAI-compatible endpoint (`endpoint`) and how to read the answers.
 
-Each prompt in prompts/ asks for 1–4 fields with their verbatim quotes. A quote that is not in the
-section, or does not state its value, goes back to the model once (instructor re-ask); if it is
-still wrong the field is nulled with a warning. The evidence check in `verify` has the last word.
+Numeric fields are chosen, not written: a group of related fields is asked once per document with
+the passage's own numbers listed (`choices`), and the model answers an id per field or null; the
+value and quote then come from the text. An id not on the list goes back to the model once, then
+the field is null. Issuer, year, date and the problem lists are written answers with verbatim
+quotes: a quote that is not in the section, or does not state its value, goes back once too. The
+evidence check in `verify` has the last word.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationInfo, create_model, model_validator
 
+from . import choices
 from .align import locate, normalise
+from .choices import Choice
 from .claims import Claim
 from .config import Settings
 from .endpoint import BackendFailure, ModelCallError, client_for
-from .rules import extract_claims
+from .prompts import load_prompt
+from .rules import extract_claims, publish_date
 from .schema import Document, Section, SectionName, Usage
 
 CHUNK_CHARS = 700
@@ -46,8 +53,8 @@ _CLAUSE = re.compile(r"[^。;；\n]+")
 
 def ground(chunk: str, name: str, value: Any, quote: str | None) -> str | None:
     """The quote for a model's value, judged by the binding rule: the model's own quote when it is
-    in the chunk and binds the value to the field; else the one sentence of the chunk that does,
-    when exactly one does (two would be a guess); else None."""
+    in the chunk and binds the value to the field; else the first clause of the chunk that does
+    (a title said twice, on a page's header and above the text, states one year); else None."""
     from .verify import binds
 
     field = FIELD_OF.get(name, name)
@@ -60,8 +67,7 @@ def ground(chunk: str, name: str, value: Any, quote: str | None) -> str | None:
 
     if quote and locate(chunk, quote) is not None and ok(quote):
         return quote
-    found = {m.group(0).strip() for m in _CLAUSE.finditer(chunk) if m.group(0).strip() and ok(m.group(0).strip())}
-    return found.pop() if len(found) == 1 else None
+    return next((c for m in _CLAUSE.finditer(chunk) if (c := m.group(0).strip()) and ok(c)), None)
 
 
 def _short(value: Any, limit: int = 60) -> str:
@@ -160,34 +166,93 @@ class Task:
 
 
 TASKS: tuple[Task, ...] = (
-    Task("proactive_totals", {"total": "proactive.total", "website": "proactive.website", "gazette": "proactive.gazette"},
-         ("proactive", "overview"), re.compile(r"主动公开|网站|公报")),
-    Task("proactive_channels", {"weibo": "proactive.weibo", "wechat": "proactive.wechat",
-                                "press_conferences": "proactive.press_conferences",
-                                "policy_interpretations": "proactive.policy_interpretations"},
-         ("proactive", "overview"), re.compile(r"微博|微信|发布会|解读")),
-    Task("applications_counts", {"received": "applications.received", "carried_over": "applications.carried_over",
-                                 "total_processed": "applications.total_processed",
-                                 "carried_forward": "applications.carried_forward"},
-         ("applications",), re.compile(r"申请|受理|办结|结转")),
-    Task("applications_outcomes", {"granted": "applications.granted", "partially_granted": "applications.partially_granted",
-                                   "denied": "applications.denied", "already_public": "applications.already_public"},
-         ("applications",), re.compile(r"公开")),
-    Task("remedies", {"reconsideration": "reconsideration.total", "litigation": "litigation.total",
-                      "complaints": "complaints.total"},
-         ("remedies",), re.compile(r"复议|诉讼|举报|投诉|申诉")),
-    Task("fees", {"collected": "fees.collected"}, ("fees", "other", "applications"), re.compile(r"收费|费用|收取|处理费")),
     Task("meta", {"issuer": "issuer", "report_year": "report_year", "publish_date": "publish_date"},
          ("preamble",), re.compile(r".")),
 )
 
 FIELD_OF: dict[str, str] = {k: v for t in TASKS for k, v in t.fields.items()}
-_TYPES: dict[str, type] = {"issuer": str, "report_year": int, "publish_date": str, "collected": float}
+_TYPES: dict[str, type] = {"issuer": str, "report_year": int, "publish_date": str}
 _MODELS: dict[str, type[BaseModel]] = {
     t.prompt: answer_model(t.prompt.title().replace("_", "") + "Answer", {k: _TYPES.get(k, int) for k in t.fields})
     for t in TASKS
 }
 _MODELS["problems"] = ListsAnswer
+
+
+@dataclass(frozen=True)
+class Group:
+    """Numeric fields asked together (one call per passage), the model choosing among the
+    passage's own numbers (`choices`): a few related fields, so the list stays short."""
+
+    name: str
+    fields: tuple[str, ...]
+    sections: tuple[SectionName, ...]
+
+
+def _f(prefix: str, *names: str) -> tuple[str, ...]:
+    return tuple(f"{prefix}.{n}" for n in names)
+
+
+_OUTCOMES = ("total", "upheld", "corrected", "other", "pending")
+GROUPS: tuple[Group, ...] = (
+    Group("proactive_totals", _f("proactive", "total", "website", "gazette", "regulations_issued"),
+          ("proactive", "overview")),
+    Group("proactive_channels", _f("proactive", "weibo", "wechat", "press_conferences", "policy_interpretations"),
+          ("proactive", "overview")),
+    Group("applications_counts", _f("applications", "received", "carried_over", "total_processed", "carried_forward"),
+          ("applications", "overview")),
+    Group("applications_outcomes", _f("applications", "granted", "partially_granted", "denied", "already_public"),
+          ("applications",)),
+    Group("applications_other", _f("applications", "unable_to_provide", "not_processed", "other"), ("applications",)),
+    Group("reconsideration", _f("reconsideration", *_OUTCOMES), ("remedies", "applications", "overview")),
+    Group("litigation", _f("litigation", *_OUTCOMES), ("remedies", "applications", "overview")),
+    Group("complaints_fees", ("complaints.total", "fees.collected"), ("remedies", "fees", "other", "applications")),
+)
+CHOICE_FIELDS: tuple[str, ...] = tuple(f for g in GROUPS for f in g.fields)
+
+
+def _key(field: str) -> str:
+    """The answer key of a dotted field (a flat JSON key a small model writes reliably)."""
+    return field.replace(".", "_")
+
+
+_FIELD_OF_KEY: dict[str, str] = {_key(f): f for f in CHOICE_FIELDS}
+
+
+def _field_hints() -> dict[str, str]:
+    lines = load_prompt("fields").template.splitlines()
+    return {k.strip(): v.strip() for k, _, v in (ln.partition(":") for ln in lines) if v}
+
+
+class ChoiceAnswer(FlatAnswer):
+    """Per field, the id of one of the passage's numbers, or null. The value and quote are the
+    text's; an id that is not on the list goes back to the model once, then is null."""
+
+    @model_validator(mode="after")
+    def _known_ids(self, info: ValidationInfo) -> ChoiceAnswer:
+        ctx = info.context or {}
+        ids = ctx.get("choice_ids")
+        if ids is None:
+            return self
+        bad = {k: v for k, v in dict(self).items() if v is not None and v not in ids}
+        if not bad:
+            return self
+        if ctx.get("strikes", 0) == 0:
+            ctx["strikes"] = 1
+            raise ValueError("; ".join(f"{k}: {v} is not a listed number" for k, v in bad.items())
+                             + ". Answer only listed numbers, or null.")
+        ctx.setdefault("dropped", []).extend(f"{k}: chose {v}, which is not listed" for k, v in bad.items())
+        for k in bad:
+            setattr(self, k, None)
+        return self
+
+
+def choice_model(group: Group, fields: tuple[str, ...]) -> type[BaseModel]:
+    spec: dict[str, Any] = {_key(f): (int | None, None) for f in fields}
+    return create_model(  # type: ignore[call-overload, no-any-return]
+        "".join(w.title() for w in group.name.split("_")) + "Choice", __base__=ChoiceAnswer, **spec)
+
+
 _DIGIT_OR_ZERO = re.compile(r"\d|[一二三四五六七八九十百千万两零]|未发生|未出现|没有|均未|未收")
 
 
@@ -242,11 +307,7 @@ def route(doc: Document, sections: list[Section], task: Task) -> list[tuple[int,
     """The pieces of the report this prompt should see: the sentences of its sections (the first
     section kind that has any wins) that mention the task's subjects and hold a number."""
     if task.prompt == "meta":
-        head_end = sections[1].start if len(sections) > 1 else 300
-        head = doc.text[: min(head_end, 300)]
-        tail_start = max(len(head), len(doc.text) - 120)
-        found = [(0, head)] + ([(tail_start, doc.text[tail_start:])] if tail_start < len(doc.text) else [])
-        return [p for p in found if p[1].strip()]
+        return _meta_pieces(doc.text, sections)
     for name in task.sections:
         found = []
         for s in sections:
@@ -257,33 +318,124 @@ def route(doc: Document, sections: list[Section], task: Task) -> list[tuple[int,
     return []
 
 
+_TITLE_YEAR = re.compile(r"20\d\d年度?[^。\n]{0,12}?(?:政府信息公开|年度报告|年报)|统计[^。\n]{0,12}?20\d\d年1月1日")
+META_HEAD_CHARS = 360
+META_TAIL_CHARS = 160
+
+
+def _meta_pieces(text: str, sections: list[Section]) -> list[tuple[int, str]]:
+    """Where a report names itself and where it is signed: from the line of its title (the first
+    line before the first part that names a year and the report, or its statistical period; a
+    crawler dump opens with a site's menus), and around its signed date (as the rules find it,
+    with the signing body before it), else its last lines."""
+    head_end = sections[1].start if len(sections) > 1 else min(len(text), 1500)
+    title = _TITLE_YEAR.search(text, 0, max(head_end, min(len(text), 300)))
+    start = text.rfind("\n", 0, title.start()) + 1 if title else 0
+    head = (start, text[start : start + META_HEAD_CHARS])
+    signed = publish_date(text)
+    if signed:
+        lo = max(head[0] + len(head[1]), signed[0].near - META_TAIL_CHARS // 2)
+        hi = min(len(text), signed[0].near + len(signed[0].quote) + META_TAIL_CHARS // 2)
+    else:
+        lo, hi = max(head[0] + len(head[1]), len(text) - 120), len(text)
+    found = [head] + ([(lo, text[lo:hi])] if lo < hi else [])
+    return [p for p in found if p[1].strip()]
+
+
 # ------------------------------------------------------------------ backends
 
 
-def model_claims(doc: Document, sections: list[Section], settings: Settings, usage: Usage) -> tuple[list[Claim], list[str]]:
-    """Claims from the model for every routed (task, chunk); raises BackendFailure when all calls fail."""
+@dataclass(frozen=True)
+class Call:
+    """One model call of a document: the prompt and its values, and how the answer becomes claims.
+    `fields` maps answer keys to dotted fields (for the warnings); `read` turns the answer into
+    claims."""
+
+    name: str
+    prompt: str
+    model: type[BaseModel]
+    values: dict[str, str]
+    chunk: str
+    fields: dict[str, str]
+    read: Callable[[BaseModel], list[Claim]]
+    max_tokens: int | None = None
+    context: dict[str, Any] | None = None
+
+
+def choice_calls(doc: Document, sections: list[Section], fields: frozenset[str], readings: list[Claim]) -> list[Call]:
+    """One call per group with an asked field and a number to choose: the passage's numbers (and
+    the rules' `readings`) listed, an id asked per field."""
+    hints = _field_hints()
+    out: list[Call] = []
+    for g in GROUPS:
+        asked = tuple(f for f in g.fields if f in fields)
+        if not asked:
+            continue
+        spans = [(s.body_start, s.end) for s in sections if s.name in g.sections] or [(0, len(doc.text))]
+        found = choices.build(doc, spans, asked, readings)
+        if not found:
+            continue
+        listing = "\n".join(f"- {_key(f)}：{hints.get(f, f)}" for f in asked)
+        shown = choices.render(found)
+        out.append(Call(g.name, "choose", choice_model(g, asked), {"fields": listing, "choices": shown}, shown,
+                        {_key(f): f for f in asked}, _chosen(asked, found),
+                        context={"choice_ids": {c.id for c in found}}))
+    return out
+
+
+def _chosen(asked: tuple[str, ...], found: list[Choice]) -> Callable[[BaseModel], list[Claim]]:
+    by_id = {c.id: c for c in found}
+
+    def read(answer: BaseModel) -> list[Claim]:
+        picks = ((f, getattr(answer, _key(f))) for f in asked)
+        return [by_id[pick].as_claim(f) for f, pick in picks if pick in by_id]
+
+    return read
+
+
+def written_calls(doc: Document, sections: list[Section], fields: frozenset[str] | None, lists: bool) -> list[Call]:
+    """The written answers: the meta fields (those in `fields`, all when None) and, with `lists`,
+    the problems and measures, each under the evidence rule."""
+    out = [Call(t.prompt, t.prompt, t.response_model, {"text": piece}, piece, t.fields, _reader(t, off))
+           for t in TASKS if fields is None or any(f in fields for f in t.fields.values())
+           for off, piece in route(doc, sections, t)]
+    if lists:
+        out += [Call("problems", "problems", ListsAnswer, {"text": piece}, piece, {}, _reader(None, off),
+                     max_tokens=LIST_MAX_TOKENS) for off, piece in _problem_pieces(doc, sections)]
+    return out
+
+
+def _reader(task: Task | None, offset: int) -> Callable[[BaseModel], list[Claim]]:
+    return lambda answer: _to_claims(task, answer, offset)
+
+
+def model_claims(doc: Document, sections: list[Section], settings: Settings, usage: Usage,
+                 fields: frozenset[str] | None = None, readings: list[Claim] | None = None,
+                 lists: bool = True) -> tuple[list[Claim], list[str]]:
+    """Claims from the model: for the numeric `fields` (all when None), its choice among the
+    text's own numbers (and the rules' `readings`), one call per group; the meta fields and, with
+    `lists`, the problem lists as written answers under the evidence rule. Raises BackendFailure
+    when every call fails."""
     try:
         client = client_for(settings)
     except ModelCallError as exc:
         usage.model_errors += 1
         raise BackendFailure(str(exc)) from None
+    plan = (choice_calls(doc, sections, frozenset(CHOICE_FIELDS) if fields is None else fields, readings or [])
+            + written_calls(doc, sections, fields, lists))
     claims: list[Claim] = []
     warnings: list[str] = []
     calls = failures = 0
     last_error = ""
-    plan = [(t, off, piece) for t in TASKS for off, piece in route(doc, sections, t)]
-    plan += [(None, off, piece) for off, piece in _problem_pieces(doc, sections)]
-    for i, (task, off, piece) in enumerate(plan):
+    for i, call in enumerate(plan):
         calls += 1
-        name = task.prompt if task else "problems"
-        model = task.response_model if task else ListsAnswer
         try:
-            answer, dropped = client.ask(name, model, {"text": piece}, piece, usage,
-                                         max_tokens=LIST_MAX_TOKENS if task is None else None)
+            answer, dropped = client.ask(call.prompt, call.model, call.values, call.chunk, usage,
+                                         max_tokens=call.max_tokens, context=call.context)
         except ModelCallError as exc:
             failures += 1
             last_error = str(exc)
-            warnings.append(f"model call {name} failed: {exc}")
+            warnings.append(f"model call {call.name} failed: {exc}")
             if exc.unreachable and i + 1 < len(plan):
                 # The endpoint itself failed (refused, timed out): the other prompts would too.
                 usage.model_errors += len(plan) - i - 1
@@ -291,20 +443,20 @@ def model_claims(doc: Document, sections: list[Section], settings: Settings, usa
                 failures, calls = failures + len(plan) - i - 1, len(plan)
                 break
             continue
-        warnings.extend(_dropped_warning(task, name, d) for d in dropped)
-        claims.extend(_to_claims(task, answer, off))
+        warnings.extend(_dropped_warning(call, d) for d in dropped)
+        claims.extend(call.read(answer))
     if calls and failures == calls:
         raise BackendFailure(f"all {calls} model calls failed; last: {last_error}")
     return claims, warnings
 
 
-def _dropped_warning(task: Task | None, prompt: str, reason: str) -> str:
+def _dropped_warning(call: Call, reason: str) -> str:
     """Led by the dotted field, so that the outcome can be told once the record is whole
     (outcome.settle_warnings: in hybrid the rules value may stand)."""
     key, _, why = reason.partition(": ")
-    if task is None:
-        return f"{key}: model {prompt}: {why}; item left out"
-    return f"{task.fields.get(key, key)}: model {prompt}: {why}; left null"
+    if not call.fields:
+        return f"{key}: model {call.name}: {why}; item left out"
+    return f"{call.fields.get(key, key)}: model {call.name}: {why}; left null"
 
 
 def _problem_pieces(doc: Document, sections: list[Section]) -> list[tuple[int, str]]:
@@ -330,37 +482,29 @@ def _to_claims(task: Task | None, answer: BaseModel, offset: int) -> list[Claim]
             value = int(value) if str(value).isdigit() else None
         elif field in ("issuer", "publish_date"):
             value = str(value)
-        elif isinstance(value, float) and value.is_integer():
-            value = int(value)
         if value is None:
             continue
-        out.append(Claim(field, value, quote, near=offset, origin="llm",
-                         approximate=bool(re.search(r"余|多|超过|近|约", quote))))
+        out.append(Claim(field, value, quote, near=offset, origin="llm"))
     return out
 
 
+def rules_readings(rules: list[Claim]) -> list[Claim]:
+    """The rules' readings of numeric fields (table cells, sums, each reading of an ambiguous run,
+    sentence values): offered to the model beside the sentences' own numbers."""
+    return [c for c in rules if c.field in CHOICE_FIELDS]
+
+
 def llm_backend(doc: Document, sections: list[Section], settings: Settings, usage: Usage) -> tuple[list[Claim], list[str]]:
+    """The model decides every field: it chooses each number among the text's own (the rules'
+    readings among them) and writes issuer, year, date and lists under the evidence rule. What is
+    derived, not extracted, comes from the same derivation as the rules: the template family,
+    the scope (from how the report names itself) and table 三's cell grid."""
     rules, rule_warnings = extract_claims(doc, sections)
     try:
-        claims, warnings = model_claims(doc, sections, settings, usage)
+        claims, warnings = model_claims(doc, sections, settings, usage, readings=rules_readings(rules))
     except BackendFailure as exc:
         if not settings.allow_model_failure:
             raise
         return rules, rule_warnings + [f"model failed for this document, rules only (--allow-model-failure): {exc}"]
-    # The template family is derived, not extracted: the same derivation as the rules.
-    claims += [c for c in rules if c.field == "template"]
+    claims += [c for c in rules if c.field in ("template", "scope") or c.field.startswith("applications.table.")]
     return claims, warnings
-
-
-def hybrid_backend(doc: Document, sections: list[Section], settings: Settings, usage: Usage) -> tuple[list[Claim], list[str]]:
-    """Rules and model both run; `verify.assemble` keeps the first verified value (rules first)
-    and warns where a verified model value disagrees."""
-    rules, rule_warnings = extract_claims(doc, sections)
-    try:
-        model, model_warnings = model_claims(doc, sections, settings, usage)
-    except Exception as exc:  # noqa: BLE001 - the rules result stands; say why the model did not help
-        return rules, rule_warnings + [f"model unavailable for this document, rules only: {exc}"]
-    # A model list replaces nothing when the rules found the list: lists are not merged item by item.
-    have_lists = {c.field.split(".")[0] for c in rules if c.field.startswith(("problems.", "improvements."))}
-    model = [c for c in model if c.field.split(".")[0] not in have_lists]
-    return rules + model, rule_warnings + model_warnings

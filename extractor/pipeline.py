@@ -19,7 +19,7 @@ from .ingest import REPORT_SUFFIXES, IngestError, read_document, skip_reason
 from .isolation import Budget, run_isolated
 from .outcome import settle_warnings
 from .rules import extract_claims
-from .schema import Document, ExtractionResult, Section, Usage
+from .schema import Document, ExtractionResult, Section, Usage, get_field
 from .sections import find_sections
 from .verify import assemble
 
@@ -35,12 +35,48 @@ def rules_backend(doc: Document, sections: list[Section], settings: Settings, us
 def _backends() -> dict[str, Backend]:
     table: dict[str, Backend] = {"rules": rules_backend}
     try:
-        from .llm import hybrid_backend, llm_backend
+        from .llm import llm_backend
     except ImportError:  # the model extras are optional; rules need none of them
         return table
     table["llm"] = llm_backend
     table["hybrid"] = hybrid_backend
     return table
+
+
+def open_fields(doc: Document, claims: list[Claim]) -> tuple[frozenset[str], list[Claim]]:
+    """What the rules left undecided: numeric fields with no verified value or two (a conflict),
+    the meta fields they left null; and the rules' readings of the conflicted fields, for the
+    model to choose among."""
+    from .llm import CHOICE_FIELDS
+
+    ruled = assemble(doc, claims, "rules")
+    open_ = frozenset(f for f in (*CHOICE_FIELDS, "issuer", "report_year", "publish_date")
+                      if get_field(ruled.record, f) is None)
+    readings = [c for c in claims if c.field in open_ and c.field in CHOICE_FIELDS]
+    return open_, readings
+
+
+def hybrid_backend(doc: Document, sections: list[Section], settings: Settings, usage: Usage) -> tuple[list[Claim], list[str]]:
+    """The rules first; the model is asked only about what they left open (null or in conflict),
+    choosing among the text's own numbers. `verify.assemble` keeps a verified rules value over a
+    model's (a disagreement is a conflict in warnings) and lets the model settle a rules conflict
+    only by choosing one of the rules' own readings."""
+    from .llm import model_claims
+
+    rules, rule_warnings = extract_claims(doc, sections)
+    fields, readings = open_fields(doc, rules)
+    have_lists = {c.field.split(".")[0] for c in rules if c.field.startswith(("problems.", "improvements."))}
+    lists_open = have_lists != {"problems", "improvements"}
+    if not fields and not lists_open:
+        return rules, rule_warnings
+    try:
+        model, model_warnings = model_claims(doc, sections, settings, usage, fields=fields, readings=readings,
+                                             lists=lists_open)
+    except Exception as exc:  # noqa: BLE001 - the rules result stands; say why the model did not help
+        return rules, rule_warnings + [f"model unavailable for this document, rules only: {exc}"]
+    # A model list replaces nothing when the rules found the list: lists are not merged item by item.
+    model = [c for c in model if c.field.split(".")[0] not in have_lists]
+    return rules + model, rule_warnings + model_warnings
 
 
 def expand_paths(paths: Iterable[str], skipped: list[tuple[str, str]] | None = None) -> list[str]:

@@ -209,7 +209,7 @@ def _meta_claims(doc: Document, sections: list[Section]) -> list[Claim]:
             if m:
                 add("report_year", int(m.group("year")), head, m)
                 break
-    claims.extend(_publish_date(text))
+    claims.extend(publish_date(text))
     scope = _REGION.search(head.text)
     if scope:
         add("scope", "region", head, scope)
@@ -220,7 +220,9 @@ def _meta_claims(doc: Document, sections: list[Section]) -> list[Claim]:
     return claims
 
 
-def _publish_date(text: str) -> list[Claim]:
+def publish_date(text: str) -> list[Claim]:
+    """The date the report was signed or published: the last date line of its tail, else the date
+    after its signing body, else a page's 发布时间."""
     tail_start = max(0, len(text) - 400)
     tail = text[tail_start:]
     for pattern, conv in ((_DATE_LINE, int), (_CN_DATE_LINE, _cn_date_part)):

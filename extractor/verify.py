@@ -230,7 +230,9 @@ def _binds_sentence(field: str, value: float | int, view: str) -> bool:
 def zero_stated(field: str, view: str) -> bool:
     """A zero in words: a negation and the field's subject in one clause (未发生…行政复议)."""
     for clause in re.split(f"[{SENTENCE_END}{CLAUSE_END}]", view):
-        if any(m.measure for m in mentions(clause)):
+        # A table row's zeros are cells, read by the table readers: its label (…未按收费通知…)
+        # is not a sentence saying that nothing happened.
+        if "|" in clause or any(m.measure for m in mentions(clause)):
             continue
         subjects = [(s, fields) for s, _, fields in _subjects(clause) if field in fields]
         if subjects and ZERO_WORDS.search(clause):
@@ -309,6 +311,13 @@ def _binds_table(field: str, value: float | int, quote: str) -> bool:
     return False
 
 
+_DATE_WRITTEN = re.compile(
+    r"(?:20\d\d|二[〇零○O][一二三四五六七八九〇零○]{2})\s*年\s*[\d元一二三四五六七八九十]{1,3}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日"
+    r"|20\d\d\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}"
+)
+_PERIOD = re.compile(r"[自从][^。；;]{0,20}?起|至[^。；;]{0,20}?止|统计(?:期限|时限|时间|期间|区间)")
+
+
 def binds(field: str, value: Any, quote: str, parts: list[float | int] | None = None) -> bool:
     """THE binding rule: does `quote` state `value` as the quantity of `field`?
 
@@ -340,6 +349,10 @@ def binds(field: str, value: Any, quote: str, parts: list[float | int] | None = 
         try:
             d = dt.date.fromisoformat(str(value))
         except ValueError:
+            return False
+        # A date written as one (2017年4月15日, 二○一二年二月二十日, 2014-01-10), not a year beside a
+        # list index (一、2016年…); and not the period counted (自2016年1月1日起至…止).
+        if not _DATE_WRITTEN.search(quote) or _PERIOD.search(binding_view(quote)):
             return False
         nums = date_numbers(quote)
         return all(any(n == p for n in nums) for p in (d.year, d.month, d.day))
@@ -417,7 +430,7 @@ def _sentence_around(text: str, start: int, end: int) -> str:
 
 def origin_of(claim: Claim) -> str:
     """Where a value came from, as its evidence says: a model, a sum, a table cell or a sentence."""
-    if claim.origin == "llm":
+    if claim.origin in ("llm", "llm_table"):  # a model's answer, or its choice of a table reading
         return "model"
     if claim.parts:
         return "sum"
@@ -434,7 +447,7 @@ def check(doc: Document, claim: Claim) -> Evidence | str:
     if INSTRUCTION.search(_sentence_around(doc.text, start, end)):
         return "the quote stands in a sentence that gives instructions"
     alignment: Literal["exact", "normalised"] = "exact" if quote == claim.quote else "normalised"
-    if claim.field in SUBJECTS and origin_of(claim) in ("sentence", "model"):
+    if claim.field in SUBJECTS and claim.origin != "llm_table" and origin_of(claim) in ("sentence", "model"):
         # A sentence's number is judged with what stands before the quote in its sentence: a quote
         # cut after 其中 or after 予以公开及 would otherwise hide what the number counts.
         lead = _sentence_start(doc.text, start)
@@ -503,8 +516,8 @@ def assemble(doc: Document, claims: list[Claim], backend: str) -> ExtractionResu
 
 
 def _settle(field: str, found: list[tuple[Claim, Evidence]], warnings: list[str]) -> tuple[Claim, Evidence] | None:
-    rules = [(c, e) for c, e in found if c.origin != "llm"]
-    model = [(c, e) for c, e in found if c.origin == "llm"]
+    rules = [(c, e) for c, e in found if origin_of(c) != "model"]
+    model = [(c, e) for c, e in found if origin_of(c) == "model"]
 
     def distinct(pairs: list[tuple[Claim, Evidence]]) -> list[tuple[Claim, Evidence]]:
         out: list[tuple[Claim, Evidence]] = []
@@ -513,13 +526,18 @@ def _settle(field: str, found: list[tuple[Claim, Evidence]], warnings: list[str]
                 out.append((c, e))
         return out
 
-    for side, pairs in (("rules", distinct(rules)), ("model", distinct(model))):
+    rules, model = distinct(rules), distinct(model)
+    if len(rules) > 1 and len(model) == 1 and any(c.value == model[0][0].value for c, _ in rules):
+        # The rules could not decide; the model chose one of their own readings.
+        said = "; ".join(f"{c.value!r} («{_short(e.quote)}»)" for c, e in rules)
+        warnings.append(f"{field}: the rules found {said}; the model chose {model[0][0].value!r}")
+        return model[0]
+    for side, pairs in (("rules", rules), ("model", model)):
         if len(pairs) > 1:
             said = "; ".join(f"{c.value!r} («{_short(e.quote)}»)" for c, e in pairs)
             warnings.append(f"{field}: conflict: the {side} found {said}; left null")
             if side == "rules":
                 return None
-    rules, model = distinct(rules), distinct(model)
     if len(rules) == 1:
         for c, e in model:
             if c.value != rules[0][0].value:

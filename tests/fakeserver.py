@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -41,6 +42,29 @@ def completion(content: str, prompt_tokens: int = 10, completion_tokens: int = 5
         "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
                   "total_tokens": prompt_tokens + completion_tokens},
     }
+
+
+_ASKED = re.compile(r"^- (\w+)：", re.M)
+_LINE = re.compile(r"^\[(\d+)\] (\S+) ← (.*)$", re.M)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One numbered line of a choose prompt: its id, value and where the text writes it."""
+
+    id: int
+    value: float
+    where: str
+
+
+def choice_prompt(body: dict[str, Any]) -> tuple[list[str], list[Listed]] | None:
+    """(asked answer keys, numbered lines) of a prompt that asks the model to choose among the
+    text's numbers (prompts/choose.md); None for any other prompt."""
+    user = next(m["content"] for m in body["messages"] if m["role"] == "user")
+    if "每行一个编号" not in user:
+        return None
+    head, _, listing = user.partition("数字：")
+    return _ASKED.findall(head), [Listed(int(i), float(v), w) for i, v, w in _LINE.findall(listing)]
 
 
 class FakeServer:

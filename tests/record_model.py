@@ -2,8 +2,9 @@
 
     python tests/record_model.py examples/000_3594167f04f41521.txt examples/003_85db5123dd9c84fd.txt
 
-Starts the bundled model on 127.0.0.1, runs the llm backend through a recording proxy, and
-writes tests/fixtures/recorded/bundled_model.jsonl (request messages → the model's response).
+Starts the bundled model on 127.0.0.1, runs the llm and hybrid backends through a recording proxy
+(hybrid asks only what the rules left open: prompts of its own), and writes
+tests/fixtures/recorded/bundled_model.jsonl (request messages → the model's response).
 """
 
 from __future__ import annotations
@@ -28,10 +29,13 @@ def main(paths: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         model = ensure_model()
         with LocalServer(model) as real, FakeServer(recorder(real.base_url, OUT)) as proxy:
-            settings = Settings(base_url=proxy.base_url, model="local", api_key="x", cache_dir=Path(tmp))
+            # A shared 2-core machine can take minutes over one long prompt: the recording waits.
+            settings = Settings(base_url=proxy.base_url, model="local", api_key="x", cache_dir=Path(tmp),
+                                timeout=900.0, document_timeout=None)
             for p in paths:
-                r = extract_document(p, "llm", settings)
-                print(p, r.usage)
+                for backend in ("llm", "hybrid"):
+                    r = extract_document(p, backend, settings)
+                    print(p, backend, r.usage)
     print("recorded", sum(1 for _ in OUT.open()), "responses to", OUT)
 
 

@@ -37,6 +37,12 @@ from extractor.verify import binds
         ("proactive.total", 34596, "较上年主动公开政府信息增长34596条"),
         ("applications.total_processed", 129, "按时办结129件，延期办结1件"),
         ("reconsideration.total", 2, "行政诉讼2件"),
+        # The statistical period of a seed report is not the day it was published.
+        ("publish_date", "2016-01-01", "报告所列数据自2016年1月1日起,至2016年12月31日止"),
+        ("publish_date", "2016-01-01", "一、2016年政府信息公开工作落实情况"),
+        # A table 三 row of the Huaian PDF: its label's 未按收费 is no zero in words, its 0s are cells.
+        ("applications.received", 0,
+         "|  |  | 2、申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 | 6 | 0 | 0 | 0 | 0 | 0 | 6 |"),
     ],
 )
 def test_what_never_binds(field: str, value: int, quote: str) -> None:

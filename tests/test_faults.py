@@ -19,8 +19,9 @@ from typing import Any
 import docx
 import pytest
 from conftest import EXAMPLES
-from fakeserver import Drip, FakeServer, completion
+from fakeserver import Drip, FakeServer, choice_prompt, completion
 from test_cli import cli_env, console_script, read_jsonl
+from test_llm import asks, chooser, first_with
 from typer.testing import CliRunner
 
 from extractor.cli import app
@@ -318,16 +319,16 @@ REPORT = """测试区人民政府2023年政府信息公开工作年度报告（�
 五、政府信息公开行政复议、行政诉讼情况
 全区因政府信息公开引起的行政复议57件，行政诉讼33件。
 """
-REMEDIES = {"reconsideration": 57, "reconsideration_quote": "行政复议57件", "litigation": 33,
-            "litigation_quote": "行政诉讼33件", "complaints": None, "complaints_quote": None}
+healthy = chooser(first_with({"reconsideration_total": 57.0, "litigation_total": 33.0, "proactive_total": 120.0}))
 
 
 def is_remedies(body: dict[str, Any]) -> bool:
-    return any("行政复议的件数" in (m.get("content") or "") for m in body["messages"])
+    return asks(body, "reconsideration_total")
 
 
-def healthy(body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
-    return 200, {}, completion(json.dumps(REMEDIES if is_remedies(body) else {}, ensure_ascii=False))
+def is_meta(body: dict[str, Any]) -> bool:
+    """The written prompt for issuer, year and date (asked in hybrid too: the rules leave the date open)."""
+    return choice_prompt(body) is None and "publish_date" in body["messages"][-1]["content"]
 
 
 @pytest.fixture
@@ -376,7 +377,7 @@ def test_preflight_passes_a_listed_model() -> None:
 
 def test_a_slow_drip_answer_is_cut_off_at_the_call_deadline(tmp_path: Path, report: str) -> None:
     def drip(body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
-        return 200, {}, Drip(completion(json.dumps(REMEDIES)), every=0.2)
+        return 200, {}, Drip(completion(json.dumps({"reconsideration_total": 0})), every=0.2)
 
     with FakeServer(drip) as server:
         settings = Settings(base_url=server.base_url, model="test", api_key="x", cache_dir=tmp_path / "c",
@@ -403,19 +404,20 @@ def test_the_timeout_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_a_huge_answer_is_refused_quickly_with_a_short_warning(tmp_path: Path, report: str) -> None:
-    huge = dict(REMEDIES, reconsideration_quote="行政复议" * 250_000)  # about 3 MB of JSON
+    huge = {"issuer": "测试区人民政府", "issuer_quote": "测试区人民政府" * 150_000}  # about 3 MB of JSON
 
     def script(body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
-        return 200, {}, completion(json.dumps(huge if is_remedies(body) else {}, ensure_ascii=False))
+        return 200, {}, completion(json.dumps(huge if is_meta(body) else {}, ensure_ascii=False))
 
     with FakeServer(script) as server:
         settings = Settings(base_url=server.base_url, model="test", api_key="x", cache_dir=tmp_path / "c")
         r = extract_document(report, "hybrid", settings)
-        remedies_asked = sum(1 for b in server.requests if is_remedies(b))
-    assert remedies_asked == 1  # not retried
-    warning = next(w for w in r.warnings if "remedies failed" in w)
-    assert "over the 64 KB limit" in warning and len(warning) < 200
-    assert r.record.reconsideration.total == 57  # the rules still read the report
+        meta = [b for b in server.requests if is_meta(b)]
+    # The rules left only the date open: one prompt, the meta one, asked once and not retried.
+    assert len(meta) == len(server.requests) == 1
+    warning = next(w for w in r.warnings if "over the 64 KB limit" in w)
+    assert warning.startswith("model unavailable for this document, rules only") and len(warning) < 200
+    assert r.record.issuer == "测试区人民政府" and r.record.reconsideration.total == 57  # the rules still read the report
 
 
 def test_an_empty_answer_is_not_cached(tmp_path: Path, report: str) -> None:
@@ -456,8 +458,7 @@ def test_some_prompts_failing_with_400_is_not_silent(tmp_path: Path, report: str
     def script(body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
         if is_remedies(body):
             return 400, {}, {"error": {"message": "context length exceeded", "type": "invalid"}}
-        return 200, {}, completion(json.dumps({"total": 120, "total_quote": "主动公开政府信息120条"},
-                                              ensure_ascii=False))
+        return healthy(body)
 
     out = tmp_path / "out.jsonl"
     with FakeServer(script) as server:

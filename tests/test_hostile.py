@@ -1,6 +1,8 @@
 """A hostile model: an OpenAI-compatible test server on 127.0.0.1 that answers every prompt with
-wrong numbers dressed as right ones. Over every example document, in every mode, the llm and
-hybrid backends keep not one wrong value, and every drop is named in the warnings."""
+wrong numbers dressed as right ones: where it must choose among the text's numbers, it chooses
+another field's number, one number for every field, the largest, an id not on the list; where it
+writes, it writes wrong values with quotes. Over every example document, in every mode, the llm
+and hybrid backends keep not one wrong value, and every drop is named in the warnings."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from typing import Any
 
 import pytest
 from conftest import EXAMPLES, GOLD_DIR
-from fakeserver import FakeServer, completion
+from fakeserver import FakeServer, Listed, choice_prompt, completion
 
 from extractor.config import Settings
 from extractor.evaluate import values_equal
@@ -43,8 +45,27 @@ def _sentences(chunk: str) -> list[str]:
     return [s for s in re.split(r"(?<=[。；;\n])", chunk) if re.search(r"\d|[一二三四五六七八九十]", s)]
 
 
+def _hostile_choice(mode: str, i: int, lines: list[Listed]) -> int | None:
+    """The id a hostile model chooses for the i-th asked field."""
+    if mode == "empty" or not lines:
+        return None
+    if mode == "wrong_value":  # a listed number, the next field's
+        return lines[(i + 1) % len(lines)].id
+    if mode == "same_clause":  # one number for every field
+        return lines[-1].id
+    if mode == "year_or_index":  # the largest number: a total in place of its part
+        return max(lines, key=lambda c: c.value).id
+    if mode == "planted":
+        return next((c.id for c in lines if c.value == 999999), lines[0].id)
+    return len(lines) + 7  # not_in_document: an id not on the list
+
+
 def hostile(mode: str) -> Any:
     def script(body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
+        listed = choice_prompt(body)
+        if listed is not None:
+            chosen = {k: _hostile_choice(mode, i, listed[1]) for i, k in enumerate(listed[0])}
+            return 200, {}, completion(json.dumps(chosen))
         keys, chunk = _keys(body), _chunk(body)
         sents = _sentences(chunk) or [chunk]
         nums = [(int(m.group(0)), s) for s in sents for m in re.finditer(r"\d+", s)]

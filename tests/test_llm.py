@@ -1,22 +1,26 @@
-"""The model backend against a local fault server (our own tiny HTTP app on 127.0.0.1):
-retries, re-asks, nulls, clear errors, and the cache. No real model here; see test_model.py."""
+"""The model backend against a local fault server (our own tiny HTTP app on 127.0.0.1): the model
+chooses among the text's own numbers, retries, re-asks, nulls, clear errors, and the cache. No
+real model here; see test_model.py."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fakeserver import FakeServer, completion
+from fakeserver import FakeServer, Listed, choice_prompt, completion
 
+from extractor import choices
 from extractor.cache import cache_key, schema_hash
+from extractor.claims import Claim
 from extractor.config import Settings
-from extractor.llm import TASKS, ground, route
+from extractor.llm import GROUPS, TASKS, choice_model, ground
 from extractor.pipeline import extract_document
 from extractor.prompts import load_prompt
 from extractor.schema import Document
-from extractor.sections import find_sections
+from extractor.verify import assemble
 
 REPORT = """测试区人民政府2023年政府信息公开工作年度报告（测试文档）
 一、总体情况
@@ -24,8 +28,11 @@ REPORT = """测试区人民政府2023年政府信息公开工作年度报告（�
 五、政府信息公开行政复议、行政诉讼情况
 全区因政府信息公开引起的行政复议57件，行政诉讼33件。
 """
-REMEDY_ANSWER = {"reconsideration": 57, "reconsideration_quote": "行政复议57件", "litigation": 33,
-                 "litigation_quote": "行政诉讼33件", "complaints": None, "complaints_quote": None}
+# The same report with a second reconsideration figure: the rules find two and cannot decide.
+TWO_READINGS = REPORT + "本年度因政府信息公开申请行政复议5件。\n"
+WANTED = {"reconsideration_total": 57.0, "litigation_total": 33.0}
+
+Reply = tuple[int, dict[str, str], Any]
 
 
 @pytest.fixture
@@ -42,39 +49,83 @@ def settings(server: FakeServer, tmp_path: Path, **kw: Any) -> Settings:
     return Settings(**base)
 
 
-def is_remedies(body: dict[str, Any]) -> bool:
-    return "行政复议的件数" in body["messages"][-1]["content"] or any(
-        "行政复议的件数" in m["content"] for m in body["messages"])
+def asks(body: dict[str, Any], key: str) -> bool:
+    """Whether this request asks the model to choose a number for `key` (e.g. reconsideration_total)."""
+    found = choice_prompt(body)
+    return found is not None and key in found[0]
 
 
-def answer(body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
-    return 200, {}, completion(json.dumps(REMEDY_ANSWER if is_remedies(body) else {}, ensure_ascii=False))
+def chooser(pick: Callable[[str, list[Listed]], int | None]) -> Callable[[dict[str, Any]], Reply]:
+    """A model that answers a choose prompt with `pick(key, lines)` per asked key, and {} to anything else."""
+
+    def script(body: dict[str, Any]) -> Reply:
+        found = choice_prompt(body)
+        answer = {} if found is None else {k: pick(k, found[1]) for k in found[0]}
+        return 200, {}, completion(json.dumps(answer, ensure_ascii=False))
+
+    return script
 
 
-def test_routing_sends_only_the_remedies_sentence_to_the_remedies_prompt() -> None:
+def first_with(values: dict[str, float]) -> Callable[[str, list[Listed]], int | None]:
+    """Per key, the first listed line whose value is the wanted one."""
+    return lambda key, lines: next((c.id for c in lines if c.value == values.get(key)), None)
+
+
+answer = chooser(first_with(WANTED))
+
+
+def test_the_choices_are_the_passages_numbers_with_their_clauses() -> None:
     doc = Document(source="x", text=REPORT, sha256="0", format="txt")
-    task = next(t for t in TASKS if t.prompt == "remedies")
-    pieces = route(doc, find_sections(REPORT), task)
-    assert [p for _, p in pieces] == ["全区因政府信息公开引起的行政复议57件，行政诉讼33件。"]
-    assert all(REPORT[off : off + len(p)] == p for off, p in pieces)
+    found = choices.build(doc, [(0, len(REPORT))], ("reconsideration.total",))
+    # 2023 (a year) and the title's numbers are not offered; each choice is the text at its place.
+    assert sorted({c.value for c in found}) == [33, 57]
+    for c in found:
+        assert REPORT[c.start : c.start + len(c.quote)] == c.quote and str(c.value) in c.quote
+    assert choices.build(doc, [(0, len(REPORT))], ("complaints.total",)) == []
 
 
-def test_values_come_with_verified_evidence(tmp_path: Path, report: str) -> None:
+def test_a_chosen_number_takes_its_value_and_quote_from_the_text(tmp_path: Path, report: str) -> None:
     with FakeServer(answer) as server:
         r = extract_document(report, "llm", settings(server, tmp_path))
     assert r.error is None
     assert r.record.reconsideration.total == 57 and r.record.litigation.total == 33
-    assert r.record.complaints.total is None  # the model said null: stays null, never 0
-    text = Path(report).read_text(encoding="utf-8")
+    assert r.record.complaints.total is None  # nothing was chosen: stays null, never 0
     for ev in r.evidence.values():
-        assert text[ev.start : ev.end] == ev.quote
-    assert r.usage.model_calls >= 1 and r.usage.prompt_tokens > 0
+        assert REPORT[ev.start : ev.end] == ev.quote
+    assert "57" in r.evidence["reconsideration.total"].quote and r.evidence["reconsideration.total"].origin == "model"
+    assert r.usage.model_calls >= 2 and r.usage.prompt_tokens > 0
+
+
+def test_a_listed_number_of_another_subject_is_dropped_by_the_evidence_check(tmp_path: Path, report: str) -> None:
+    # The model picks 33 (the lawsuits) for the reconsiderations: it is listed, but its sentence
+    # binds 33 to 行政诉讼, so the evidence check drops it.
+    with FakeServer(chooser(first_with({"reconsideration_total": 33.0}))) as server:
+        r = extract_document(report, "llm", settings(server, tmp_path))
+    assert r.record.reconsideration.total is None
+    assert any(w.startswith("reconsideration.total: llm value 33 dropped") for w in r.warnings), r.warnings
+
+
+def test_an_unlisted_id_is_reasked_once_then_null(tmp_path: Path, report: str) -> None:
+    reasks = {"n": 0}
+
+    def script(body: dict[str, Any]) -> Reply:
+        if asks(body, "reconsideration_total"):
+            reasks["n"] += len(body["messages"]) > 2
+            # A model writing the number itself instead of a line's id: 57 is not an id.
+            return 200, {}, completion(json.dumps({"reconsideration_total": 57}))
+        return 200, {}, completion("{}")
+
+    with FakeServer(script) as server:
+        r = extract_document(report, "llm", settings(server, tmp_path))
+    assert reasks["n"] == 1  # told once what was wrong
+    assert r.record.reconsideration.total is None
+    assert "reconsideration.total: model reconsideration: chose 57, which is not listed; left null" in r.warnings
 
 
 def test_429_is_retried_honouring_retry_after(tmp_path: Path, report: str) -> None:
     calls = {"n": 0}
 
-    def script(body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
+    def script(body: dict[str, Any]) -> Reply:
         calls["n"] += 1
         if calls["n"] == 1:
             return 429, {"retry-after": "0.2"}, {"error": {"message": "slow down", "type": "rate_limit"}}
@@ -89,7 +140,7 @@ def test_429_is_retried_honouring_retry_after(tmp_path: Path, report: str) -> No
 def test_500_is_retried_then_succeeds(tmp_path: Path, report: str) -> None:
     seen: dict[str, int] = {}
 
-    def script(body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
+    def script(body: dict[str, Any]) -> Reply:
         key = json.dumps(body["messages"], ensure_ascii=False)
         seen[key] = seen.get(key, 0) + 1
         if seen[key] <= 2:
@@ -114,7 +165,7 @@ def test_400_fails_at_once_with_a_clear_message(tmp_path: Path, report: str) -> 
         r = extract_document(report, "llm", settings(server, tmp_path))
         n_requests = len(server.requests)
     assert r.error is not None and "HTTP 400" in r.error and "bad model name" in r.error
-    # One request per routed prompt, none repeated: a 4xx other than 429 is not retried.
+    # One request per prompt, none repeated: a 4xx other than 429 is not retried.
     assert n_requests == len({json.dumps(b["messages"], ensure_ascii=False) for b in server.requests})
 
 
@@ -130,62 +181,55 @@ def test_malformed_json_is_reasked_once_then_the_document_fails_clearly(tmp_path
 
 
 def test_malformed_answer_for_one_prompt_nulls_only_its_fields(tmp_path: Path, report: str) -> None:
-    def script(body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
-        return (200, {}, completion("{not json")) if is_remedies(body) else answer(body)
+    def script(body: dict[str, Any]) -> Reply:
+        return (200, {}, completion("{not json")) if asks(body, "reconsideration_total") else answer(body)
 
     with FakeServer(script) as server:
         r = extract_document(report, "llm", settings(server, tmp_path))
     assert r.error is None
-    assert r.record.reconsideration.total is None
-    assert any("remedies failed" in w and "did not validate" in w for w in r.warnings)
+    assert r.record.reconsideration.total is None and r.record.litigation.total == 33
+    assert any("reconsideration failed" in w and "did not validate" in w for w in r.warnings)
 
 
-def test_value_without_quote_is_grounded_in_its_clause(tmp_path: Path, report: str) -> None:
-    bare = {"reconsideration": 57, "reconsideration_quote": None, "litigation": None}
-
-    def script(body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
-        return 200, {}, completion(json.dumps(bare if is_remedies(body) else {}))
-
-    with FakeServer(script) as server:
-        r = extract_document(report, "llm", settings(server, tmp_path))
-    assert r.record.reconsideration.total == 57
-    assert "57" in r.evidence["reconsideration.total"].quote
-
-
-def test_value_not_in_the_text_is_reasked_then_nulled_with_a_warning(tmp_path: Path, report: str) -> None:
-    invented = {"reconsideration": 99, "reconsideration_quote": "行政复议99件", "litigation": 0,
-                "litigation_quote": None}
-    reasks = {"n": 0}
-
-    def script(body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
-        if is_remedies(body):
-            if len(body["messages"]) > 2:
-                reasks["n"] += 1
-            return 200, {}, completion(json.dumps(invented, ensure_ascii=False))
-        return 200, {}, completion("{}")
+def test_meta_value_without_quote_is_grounded_in_its_clause(tmp_path: Path, report: str) -> None:
+    def script(body: dict[str, Any]) -> Reply:
+        if choice_prompt(body) is None and "report_year" in body["messages"][-1]["content"]:
+            return 200, {}, completion(json.dumps({"report_year": 2023, "report_year_quote": None}))
+        return answer(body)
 
     with FakeServer(script) as server:
         r = extract_document(report, "llm", settings(server, tmp_path))
-    assert reasks["n"] == 1  # told once what was wrong
-    assert r.record.reconsideration.total is None
-    assert r.record.litigation.total is None  # an invented 0 is not kept either
-    assert any("reconsideration" in w and "left null" in w for w in r.warnings)
+    assert r.record.report_year == 2023
+    assert "2023年政府信息公开工作年度报告" in r.evidence["report_year"].quote
 
 
 def test_second_run_is_served_from_cache(tmp_path: Path, report: str) -> None:
     with FakeServer(answer) as server:
         first = extract_document(report, "llm", settings(server, tmp_path))
         n = len(server.requests)
-        answered = sum(1 for b in server.requests if is_remedies(b))
+        chose = sum(1 for b in server.requests if choice_prompt(b) is not None)
         second = extract_document(report, "llm", settings(server, tmp_path))
         again = server.requests[n:]
-    # The answer with values is served from the cache; the empty answers ({}) were never cached,
-    # so only those prompts are asked again.
-    assert answered == 1 and not any(is_remedies(b) for b in again)
-    assert len(again) == n - answered
+    # The answers with a choice are served from the cache; the empty answers ({}) were never
+    # cached, so only those prompts are asked again.
+    assert chose == 2 and not any(choice_prompt(b) for b in again)
+    assert len(again) == n - chose
     assert first.usage.model_calls == n
-    assert second.usage.cache_hits == answered and second.usage.model_calls == n - answered
+    assert second.usage.cache_hits == chose and second.usage.model_calls == n - chose
     assert second.record == first.record
+
+
+def test_a_changed_candidate_list_is_asked_again(tmp_path: Path, report: str) -> None:
+    # A cached id is only good for the list it was chosen from: another number in the passage
+    # makes another list, and the model is asked again rather than served a stale id.
+    with FakeServer(answer) as server:
+        extract_document(report, "llm", settings(server, tmp_path))
+        n = len(server.requests)
+        other = tmp_path / "other.txt"
+        other.write_text(REPORT.replace("行政诉讼33件。", "行政诉讼33件，行政复议纠正2件。"), encoding="utf-8")
+        r = extract_document(str(other), "llm", settings(server, tmp_path))
+        again = [b for b in server.requests[n:] if asks(b, "reconsideration_total")]
+    assert len(again) == 1 and r.record.reconsideration.total == 57
 
 
 def test_no_cache_calls_again(tmp_path: Path, report: str) -> None:
@@ -197,38 +241,64 @@ def test_no_cache_calls_again(tmp_path: Path, report: str) -> None:
 
 
 def test_cache_key_changes_with_prompt_schema_model_text_and_sampling(tmp_path: Path) -> None:
-    a = load_prompt("remedies")
-    other = tmp_path / "remedies.md"
+    a = load_prompt("choose")
+    other = tmp_path / "choose.md"
     other.write_text(a.template + "\n补充一句。", encoding="utf-8")
-    b = load_prompt("remedies", tmp_path)
+    b = load_prompt("choose", tmp_path)
     assert a.sha != b.sha
-    base = dict(model="m", prompt=a.sha, schema=schema_hash(TASKS[0].response_model), text="t", temperature=0.0,
-                max_tokens=512)
+    group = GROUPS[0]
+    base = dict(model="m", prompt=a.sha, schema=schema_hash(choice_model(group, group.fields)), text="t",
+                temperature=0.0, max_tokens=512)
     k = cache_key(**base)
     assert cache_key(**{**base, "prompt": b.sha}) != k
-    assert cache_key(**{**base, "schema": schema_hash(TASKS[1].response_model)}) != k
+    assert cache_key(**{**base, "schema": schema_hash(choice_model(group, group.fields[:1]))}) != k
+    assert cache_key(**{**base, "schema": schema_hash(TASKS[0].response_model)}) != k
     assert cache_key(**{**base, "model": "m2"}) != k
     assert cache_key(**{**base, "text": "u"}) != k
     assert cache_key(**{**base, "temperature": 0.7}) != k
     assert cache_key(**base) == k
 
 
-def test_hybrid_keeps_rules_value_and_warns_on_disagreement(tmp_path: Path, report: str) -> None:
-    wrong = {"reconsideration": 33, "reconsideration_quote": "行政诉讼33件"}
-
-    def script(body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
-        return 200, {}, completion(json.dumps(wrong if is_remedies(body) else {}, ensure_ascii=False))
-
-    with FakeServer(script) as server:
+def test_hybrid_asks_nothing_about_what_the_rules_verified(tmp_path: Path, report: str) -> None:
+    with FakeServer(answer) as server:
         r = extract_document(report, "hybrid", settings(server, tmp_path))
-    assert r.record.reconsideration.total == 57  # the rules value
-    # The model's 33 is not next to 复议, so grounding rejects it before any disagreement arises.
-    assert r.error is None
+        asked = [k for b in server.requests if (found := choice_prompt(b)) for k in found[0]]
+    assert r.record.reconsideration.total == 57 and r.record.litigation.total == 33
+    assert "reconsideration_total" not in asked and "litigation_total" not in asked
+
+
+def test_hybrid_lets_the_model_settle_a_rules_conflict_among_its_readings(tmp_path: Path) -> None:
+    p = tmp_path / "two.txt"
+    p.write_text(TWO_READINGS, encoding="utf-8")
+    assert extract_document(str(p), "rules", Settings()).record.reconsideration.total is None
+    with FakeServer(answer) as server:
+        r = extract_document(str(p), "hybrid", settings(server, tmp_path))
+    assert r.record.reconsideration.total == 57
+    assert any(w.startswith("reconsideration.total: the rules found 57") and "the model chose 57" in w
+               for w in r.warnings), r.warnings
+
+
+def test_hybrid_keeps_a_rules_conflict_when_the_model_chose_none_of_its_readings(tmp_path: Path) -> None:
+    p = tmp_path / "two.txt"
+    p.write_text(TWO_READINGS, encoding="utf-8")
+    with FakeServer(chooser(first_with({"reconsideration_total": 33.0}))) as server:
+        r = extract_document(str(p), "hybrid", settings(server, tmp_path))
+    assert r.record.reconsideration.total is None
+    assert any(w.startswith("reconsideration.total: conflict: the rules found") for w in r.warnings)
+
+
+def test_a_model_choice_against_a_verified_rules_value_is_a_conflict_not_an_overwrite() -> None:
+    doc = Document(source="x", text=TWO_READINGS, sha256="0", format="txt")
+    at = TWO_READINGS.index("本年度因政府信息公开申请行政复议5件")
+    rules = Claim("reconsideration.total", 57, "行政复议57件", near=TWO_READINGS.index("行政复议57件"))
+    model = Claim("reconsideration.total", 5, "本年度因政府信息公开申请行政复议5件。", near=at, origin="llm")
+    r = assemble(doc, [rules, model], "hybrid")
+    assert r.record.reconsideration.total == 57
+    assert any(w.startswith("reconsideration.total: conflict: the model chose 5") and "57 is kept" in w
+               for w in r.warnings), r.warnings
 
 
 def test_ground_finds_the_stating_clause() -> None:
-    chunk = "2017年,全市未发生涉及政府信息公开工作的行政复议和行政诉讼案件,也未收到有关的举报、投诉。"
-    assert ground(chunk, "reconsideration", 0, None) is not None
-    assert ground(chunk, "reconsideration", 5, None) is None
-    assert ground("通过政府网站发布政务信息23239条;通过政府公报发布政务信息62条", "gazette", 23239, None) is None
-    assert ground("通过政府网站发布政务信息23239条;通过政府公报发布政务信息62条", "gazette", 62, None) == "通过政府公报发布政务信息62条"
+    chunk = "测试区人民政府2023年政府信息公开工作年度报告"
+    assert ground(chunk, "report_year", 2023, None) is not None
+    assert ground(chunk, "report_year", 2022, None) is None

@@ -1,0 +1,27 @@
+"""The plumbing between the model and the record, checked with an oracle model (tests/oracle.py)
+that answers every prompt with the gold choice: over a handful of gold documents of every form
+(a seed text, a crawler dump, a PDF, an HTML page, a synthetic template), whatever the oracle
+chose reaches the record, and nothing it chose becomes a wrong value."""
+
+from __future__ import annotations
+
+from conftest import GOLD_DIR
+from oracle import oracle_results
+
+from extractor.evalrun import select
+from extractor.evaluate import score
+from extractor.gold import load_gold
+
+DOCUMENTS = ["000_3594167f04f41521", "003_85db5123dd9c84fd", "huaian_2024_report", "t2021_html",
+             "011_pingtansyq_2022", "030_pingtansyq-jjfzj_2018", "026_pingtansyq-shsyj_2014"]
+
+
+def test_the_oracle_brings_llm_to_the_gold_record() -> None:
+    golds = select(load_gold(GOLD_DIR), DOCUMENTS)
+    assert len(golds) == len(DOCUMENTS)
+    report = score(oracle_results(golds, GOLD_DIR))
+    o = report.overall
+    assert o.wrong_value == 0 and o.hallucination == 0, {r.document: r.mistakes for r in report.documents}
+    # Measured: F1 0.967; what is lost: numbers no passage offers (030: its table read by no reader,
+    # 011: regulations issued, 026: fees) and a scope the rules cannot tell (the model is not asked it).
+    assert o.f1 is not None and o.f1 >= 0.967, {r.document: r.mistakes for r in report.documents}
