@@ -33,11 +33,11 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def runs(cache_dir: Path, request: pytest.FixtureRequest) -> dict[str, list]:
-    """llm, then hybrid (served from the llm run's cache), then a cached re-run: each batch starts
-    and stops its own llama.cpp server. Minutes on 2 cores: each step is said as it happens."""
+    """llm, then hybrid (its own prompts: only what the rules left open), then llm again from the
+    cache: each batch starts and stops its own llama.cpp server. Minutes on 2 cores: each step is said as it happens."""
     out = {}
     start = time.monotonic()
-    for name, backend in (("llm", "llm"), ("hybrid", "hybrid"), ("again", "hybrid")):
+    for name, backend in (("llm", "llm"), ("hybrid", "hybrid"), ("again", "llm")):
         progress(request.config, f"model tests: {name} batch ({backend}, {len(SEEDS)} reports) starting llama.cpp")
         # The document budget is not what these tests are about: on a machine busy with other
         # work, a report's model calls can pass the default 600 s.
@@ -91,12 +91,13 @@ def test_the_model_was_really_called_and_counted(runs: dict[str, list]) -> None:
 
 def test_cached_rerun_asks_only_what_came_back_empty(runs: dict[str, list]) -> None:
     # Answers with a value are served from the cache; an answer with nothing in it is never
-    # cached, so those prompts alone are asked again (the same, at temperature 0).
+    # cached, so those prompts alone are asked again (the same, at temperature 0). The llm run is
+    # the one re-run: hybrid asks so little of these seeds that all its answers may be empty.
     assert [r.error for r in runs["again"]] == [None, None]
     again = sum(r.usage.model_calls for r in runs["again"])
     assert again < sum(r.usage.model_calls for r in runs["llm"])
     assert sum(r.usage.cache_hits for r in runs["again"]) > 0
-    assert [r.record for r in runs["again"]] == [r.record for r in runs["hybrid"]]
+    assert [r.record for r in runs["again"]] == [r.record for r in runs["llm"]]
 
 
 def test_model_summary_is_faithful_and_uses_the_record(runs: dict[str, list], cache_dir: Path,
