@@ -206,7 +206,10 @@ def _batch(paths: list[str], settings: Settings, produce: Callable[[list[str], s
     finally:
         sink.close()
     if stopped is not None:
-        where = "standard output" if out == STDOUT else out
+        if output is None and not isinstance(target, Layout):
+            where = "the site"  # review: written to its own folder, not to -o FILE
+        else:
+            where = "standard output" if out == STDOUT else out
         kept = f"{sink.written} record(s) written to {where}"
         resumable = isinstance(target, Layout) and target.read_back is not None
         more = "; rerun with --resume to finish" if out != STDOUT and resumable else ""
