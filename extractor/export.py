@@ -56,7 +56,7 @@ def _csv_line(row: Iterable[str]) -> str:
 def write_jsonl(results: Iterable[ExtractionResult], fh: IO[str]) -> int:
     n = 0
     for r in results:
-        fh.write(json.dumps(result_to_json(r), ensure_ascii=False) + "\n")
+        fh.write(JSONL.render(r))
         fh.flush()
         n += 1
     return n
@@ -64,10 +64,10 @@ def write_jsonl(results: Iterable[ExtractionResult], fh: IO[str]) -> int:
 
 def write_csv(results: Iterable[ExtractionResult], fh: IO[str]) -> int:
     """UTF-8 with BOM (set by the opener) so Excel and WPS show the Chinese intact."""
-    fh.write(_csv_line(CSV_COLUMNS))
+    fh.write(CSV.header)
     n = 0
     for r in results:
-        fh.write(_csv_line(csv_row(r)))
+        fh.write(CSV.render(r))
         n += 1
     return n
 

@@ -216,7 +216,6 @@ def _key(field: str) -> str:
     return field.replace(".", "_")
 
 
-_FIELD_OF_KEY: dict[str, str] = {_key(f): f for f in CHOICE_FIELDS}
 
 
 def _field_hints() -> dict[str, str]:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any
 
 from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
@@ -509,15 +509,6 @@ def summarize_batch(paths: list[str], backend: str, settings: Settings, lang: st
 # ------------------------------------------------------------------ output
 
 
-def write_summaries_jsonl(outcomes: Iterable[SummaryOutcome], fh: IO[str], lang: str = "zh") -> int:
-    n = 0
-    for o in outcomes:
-        fh.write(json.dumps(o.to_json(lang), ensure_ascii=False) + "\n")
-        fh.flush()
-        n += 1
-    return n
-
-
 def _cell(s: str, limit: int = 48) -> str:
     """A quote shown in a table cell: one line, a table row's own pipes as spaces, shortened."""
     s = " / ".join(re.sub(r"[\s|]+", " ", part).strip() for part in s.splitlines() if part.strip("| \t"))
@@ -563,13 +554,3 @@ def summary_layout(markdown: bool, lang: str = "zh") -> Layout:
     if markdown:
         return Layout(f"# {_MD_TEXT[lang]['title']}\n", lambda o: "\n" + summary_markdown(o, lang))
     return Layout("", lambda o: json.dumps(o.to_json(lang), ensure_ascii=False) + "\n")
-
-
-def write_summaries_markdown(outcomes: Iterable[SummaryOutcome], fh: IO[str], lang: str = "zh") -> int:
-    fh.write(f"# {_MD_TEXT[lang]['title']}\n")
-    n = 0
-    for o in outcomes:
-        fh.write("\n" + summary_markdown(o, lang))
-        fh.flush()
-        n += 1
-    return n
