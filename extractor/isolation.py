@@ -106,6 +106,11 @@ def run_isolated(
         pool.join(timeout=10)
 
 
+# How a worker dies when memory runs out outside Python's reach: the kernel's OOM killer, abort(),
+# or a crash on a null pointer from a failed allocation.
+_MEMORY_DEATHS = {signal.SIGKILL, signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS}
+
+
 def _expired(exc: Any, budget: Budget) -> str:
     code = getattr(exc, "exitcode", None)
     if code is not None and code < 0:
@@ -114,7 +119,10 @@ def _expired(exc: Any, budget: Budget) -> str:
         except ValueError:
             name = f"signal {-code}"
         why = f"the worker reading it was killed ({name})"
-        if -code == signal.SIGKILL and budget.memory_mb is not None:
-            why += f"; perhaps out of memory (budget {budget.memory_mb:g} MB)"
+        if -code in _MEMORY_DEATHS and budget.memory_mb is not None:
+            # Code in C that cannot hand a failed allocation back to Python aborts or crashes instead
+            # of raising MemoryError (CPython's own fatal "cannot recover from MemoryError" included).
+            why += (f", most likely over the memory budget of {budget.memory_mb:g} MB for one document "
+                    "(--document-memory-mb)")
         return why
     return f"the worker reading it died (exit status {code})"

@@ -136,6 +136,24 @@ def test_a_document_over_its_memory_budget_is_an_error_record(tmp_path: Path) ->
     assert str(heavy) in over["error"] and "memory budget of 40 MB" in over["error"]
 
 
+
+def _abort_on(item: str) -> str:
+    if item == "abort":
+        os.abort()  # what C code does when an allocation fails where it cannot raise MemoryError
+    return f"read {item}"
+
+
+@pytest.mark.parametrize("memory_mb", [40.0, None], ids=["budget", "no-budget"])
+def test_a_worker_that_aborts_is_blamed_on_the_memory_budget_only_when_there_is_one(memory_mb: float | None) -> None:
+    from extractor.isolation import Budget, run_isolated
+
+    out = list(run_isolated(_abort_on, ["abort", "fine"], (), 1, Budget(memory_mb=memory_mb),
+                            lambda item, why: f"{item}: {why}"))
+    assert "read fine" in out
+    [died] = [o for o in out if o.startswith("abort:")]
+    assert "killed (SIGABRT)" in died
+    assert ("memory budget of 40 MB" in died) == (memory_mb is not None)
+
 # ------------------------------------------------------------------ the output path
 
 
