@@ -1,34 +1,37 @@
-"""The report's own numbers, numbered, for a model to choose among.
+"""The report's own numbers, listed per field, for a model to choose among.
 
-A model never writes a number: for each numeric field it picks one of these choices (or none),
-and the value and quote then come from the text. A choice is a quantity mention (a number with a
-measure word, or a zero said in words) with the clause that holds it, or a reading of a table
-that the table readers made (a cell, a sum of rows, each reading of an ambiguous glued run).
-Only mentions whose sentence names a subject of an asked field are offered: a small model chooses
-well among a few lines, badly among a whole section's numbers.
+A model never writes a number of its own: for each numeric field it copies one of the numbers
+listed under that field (or answers none), and the value and quote then come from the text. A
+0.5B model copies a listed number reliably; asked for a line's id, it wrote the number anyway.
+A choice is a reading of a table that the table readers made (a cell, a sum of rows, each
+reading of an ambiguous glued run), or a quantity mention (a number with a measure word, or a
+zero said in words) with the clause that holds it, offered only where it binds the field: a
+small model chooses well among a few lines, badly among a whole section's numbers.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .claims import Claim
+from .numbers import same_number
 from .schema import Document, Number
-from .verify import binding_view, mentions, origin_of, zero_stated
+from .verify import binding_view, binds, mentions, origin_of, zero_stated
 from .vocabulary import SUBJECTS, TABLE_PLACES
 
-MAX_CHOICES = 30
+MAX_CHOICES = 6  # a field's list; a small model chooses well among a few lines
 SHOWN_CHARS = 60
 _SENTENCE = re.compile(r"[^。；;！？!?\n]+[。；;！？!?]?")
 _CLAUSE = re.compile(r"[^，,：:。；;！？!?]+[，,：:。；;！？!?]?")
+_NOTE = re.compile(r"（[^）]*）")
 
 
 @dataclass(frozen=True)
 class Choice:
-    """One number of the report: `value`, the verbatim `quote` stating it, where it stands, and
-    the line the model reads. A table reading keeps its claim (origin, parts) to be verified as
+    """One number of the report: its place in its field's list, `value`, the verbatim `quote`
+    stating it, where it stands, and what the model reads beside it. A table reading keeps its claim (origin, parts) to be verified as
     the table reader's claim would be."""
 
     id: int
@@ -88,35 +91,56 @@ def table_line(claim: Claim) -> str:
     numbers); a 2008 statistics row by its own label."""
     place = TABLE_PLACES.get(claim.field)
     if place and origin_of(claim) in ("table", "sum"):
-        return " · ".join(place)
+        # The row's own words, without the template's notes in brackets: a small model reads
+        # "（未经复议起诉 + 复议后起诉）" as one more thing to weigh.
+        return " · ".join(_NOTE.sub("", p) for p in place)
     return _shown(claim.quote)
 
 
 def build(doc: Document, spans: Iterable[tuple[int, int]], fields: tuple[str, ...],
-          readings: Iterable[Claim] = ()) -> list[Choice]:
-    """The numbered choices for one passage: the table readings of `fields` first, then the
-    sentence mentions, at most MAX_CHOICES, each value once per quote."""
-    out: list[Choice] = []
-    keys: set[tuple[str, float]] = set()
-
-    def add(value: Number, quote: str, start: int, shown: str, claim: Claim | None = None) -> None:
-        key = (quote, float(value))
-        if key in keys or len(out) >= MAX_CHOICES:
-            return
-        keys.add(key)
-        out.append(Choice(len(out), value, quote, start, shown, claim))
-
-    for claim in readings:
-        if claim.field in fields and isinstance(claim.value, (int, float)) and not isinstance(claim.value, bool):
-            add(claim.value, claim.quote, claim.near or 0, table_line(claim), claim)
-    for value, quote, start in sentence_choices(doc, spans, fields):
-        add(value, quote, start, _shown(quote))
+          readings: Iterable[Claim] = ()) -> dict[str, list[Choice]]:
+    """Per field, the numbers it may be: the table readings of that field first, then the
+    sentence mentions whose quote states the number for that field (the binding rule: a line
+    the evidence check would refuse is not worth a model's attention), each value once, at most
+    MAX_CHOICES a field. A field with nothing to choose is left out."""
+    readings = list(readings)
+    mentioned = sentence_choices(doc, spans, fields)
+    out: dict[str, list[Choice]] = {}
+    for f in fields:
+        found: list[Choice] = []
+        offered = [(c.value, c.quote, c.near or 0, table_line(c), c) for c in readings
+                   if c.field == f and isinstance(c.value, (int, float)) and not isinstance(c.value, bool)]
+        # A number the rules read as one part of this field's sum (one of three Weibo accounts)
+        # is a part, not the field's value.
+        parts = [p for c in readings if c.field == f for p in c.parts]
+        offered += [(value, quote, start, _shown(quote), None) for value, quote, start in mentioned
+                    if binds(f, value, quote) and not any(same_number(value, p) for p in parts)]
+        for value, quote, start, shown, claim in offered:
+            if len(found) < MAX_CHOICES and not any(same_number(c.value, value) for c in found):
+                found.append(Choice(len(found), value, quote, start, shown, claim))
+        if found:
+            out[f] = found
     return out
 
 
-def render(choices: list[Choice]) -> str:
-    """The lines the model reads: `[id] value ← where it is written`."""
-    def num(v: Number) -> str:
-        return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+def number(v: object) -> str:
+    """A value as the model reads and copies it: 12, not 12.0 (a model's answer cut short)."""
+    text = str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+    return text if len(text) <= 40 else text[:39] + "…"
 
-    return "\n".join(f"[{c.id}] {num(c.value)} ← {c.shown}" for c in choices)
+
+def render(options: dict[str, list[Choice]], label: Callable[[str], str]) -> str:
+    """The part of the prompt the model reads: each field, `label(field)`, then its numbers, one a
+    line, each with where the report writes it."""
+    blocks = []
+    for f, found in options.items():
+        lines = "\n".join(f"  {number(c.value)}（{c.shown}）" for c in found)
+        blocks.append(f"{label(f)}：\n{lines}")
+    return "\n".join(blocks)
+
+
+def pick(found: list[Choice], value: object) -> Choice | None:
+    """The listed number the model copied (None for a value that is not listed)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return next((c for c in found if same_number(c.value, value)), None)

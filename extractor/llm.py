@@ -1,9 +1,9 @@
 """Model backend: what to ask an OpenAI-compatible endpoint (`endpoint`) and how to read the answers.
 
-Numeric fields are chosen, not written: a group of related fields is asked once per document with
-the passage's own numbers listed (`choices`), and the model answers an id per field or null; the
-value and quote then come from the text. An id not on the list goes back to the model once, then
-the field is null. Issuer, year, date and the problem lists are written answers with verbatim
+Numeric fields are chosen, not written: a group of related fields is asked once per document, each
+field with the numbers of the report it may be listed under it (`choices`), and the model copies
+one per field or answers null; the value and quote then come from the text. A number not listed
+under its field goes back to the model once, then the field is null. Issuer, year, date and the problem lists are written answers with verbatim
 quotes: a quote that is not in the section, or does not state its value, goes back once too. The
 evidence check in `verify` has the last word.
 """
@@ -209,6 +209,7 @@ GROUPS: tuple[Group, ...] = (
     Group("complaints_fees", ("complaints.total", "fees.collected"), ("remedies", "fees", "other", "applications")),
 )
 CHOICE_FIELDS: tuple[str, ...] = tuple(f for g in GROUPS for f in g.fields)
+_FIELD_OF_KEY: dict[str, str] = {f.replace(".", "_"): f for f in CHOICE_FIELDS}
 
 
 def _key(field: str) -> str:
@@ -224,30 +225,31 @@ def _field_hints() -> dict[str, str]:
 
 
 class ChoiceAnswer(FlatAnswer):
-    """Per field, the id of one of the passage's numbers, or null. The value and quote are the
-    text's; an id that is not on the list goes back to the model once, then is null."""
+    """Per field, one of the numbers listed under it, copied, or null. The value and quote are the
+    text's; a number not listed under its field goes back to the model once, then is null."""
 
     @model_validator(mode="after")
-    def _known_ids(self, info: ValidationInfo) -> ChoiceAnswer:
+    def _listed(self, info: ValidationInfo) -> ChoiceAnswer:
         ctx = info.context or {}
-        ids = ctx.get("choice_ids")
-        if ids is None:
+        listed: dict[str, list[Choice]] | None = ctx.get("options")
+        if listed is None:
             return self
-        bad = {k: v for k, v in dict(self).items() if v is not None and v not in ids}
+        bad = {k: v for k, v in dict(self).items() if v is not None and choices.pick(listed.get(k, []), v) is None}
         if not bad:
             return self
         if ctx.get("strikes", 0) == 0:
             ctx["strikes"] = 1
-            raise ValueError("; ".join(f"{k}: {v} is not a listed number" for k, v in bad.items())
-                             + ". Answer only listed numbers, or null.")
-        ctx.setdefault("dropped", []).extend(f"{k}: chose {v}, which is not listed" for k, v in bad.items())
+            raise ValueError("; ".join(f"{k}: {choices.number(v)} is not one of the numbers listed under {k}"
+                                       for k, v in bad.items())
+                             + ". Copy a number listed under the field, or null.")
+        ctx.setdefault("dropped", []).extend(f"{k}: chose {choices.number(v)}, which is not listed" for k, v in bad.items())
         for k in bad:
             setattr(self, k, None)
         return self
 
 
 def choice_model(group: Group, fields: tuple[str, ...]) -> type[BaseModel]:
-    spec: dict[str, Any] = {_key(f): (int | None, None) for f in fields}
+    spec: dict[str, Any] = {_key(f): (float | None, None) for f in fields}
     return create_model(  # type: ignore[call-overload, no-any-return]
         "".join(w.title() for w in group.name.split("_")) + "Choice", __base__=ChoiceAnswer, **spec)
 
@@ -362,8 +364,8 @@ class Call:
 
 
 def choice_calls(doc: Document, sections: list[Section], fields: frozenset[str], readings: list[Claim]) -> list[Call]:
-    """One call per group with an asked field and a number to choose: the passage's numbers (and
-    the rules' `readings`) listed, an id asked per field."""
+    """One call per group with an asked field that has a number to choose: under each field, the
+    numbers it may be (the rules' `readings` of it, the passage's mentions that bind it)."""
     hints = _field_hints()
     out: list[Call] = []
     for g in GROUPS:
@@ -374,20 +376,18 @@ def choice_calls(doc: Document, sections: list[Section], fields: frozenset[str],
         found = choices.build(doc, spans, asked, readings)
         if not found:
             continue
-        listing = "\n".join(f"- {_key(f)}：{hints.get(f, f)}" for f in asked)
-        shown = choices.render(found)
-        out.append(Call(g.name, "choose", choice_model(g, asked), {"fields": listing, "choices": shown}, shown,
-                        {_key(f): f for f in asked}, _chosen(asked, found),
-                        context={"choice_ids": {c.id for c in found}}))
+        listed = tuple(f for f in asked if f in found)
+        shown = choices.render(found, lambda f: f"{_key(f)}（{hints.get(f, f)}）")
+        options = {_key(f): found[f] for f in listed}
+        out.append(Call(g.name, "choose", choice_model(g, listed), {"choices": shown}, shown,
+                        {_key(f): f for f in listed}, _chosen(options), context={"options": options}))
     return out
 
 
-def _chosen(asked: tuple[str, ...], found: list[Choice]) -> Callable[[BaseModel], list[Claim]]:
-    by_id = {c.id: c for c in found}
-
+def _chosen(options: dict[str, list[Choice]]) -> Callable[[BaseModel], list[Claim]]:
     def read(answer: BaseModel) -> list[Claim]:
-        picks = ((f, getattr(answer, _key(f))) for f in asked)
-        return [by_id[pick].as_claim(f) for f, pick in picks if pick in by_id]
+        picks = ((key, choices.pick(found, getattr(answer, key))) for key, found in options.items())
+        return [c.as_claim(_FIELD_OF_KEY[key]) for key, c in picks if c is not None]
 
     return read
 

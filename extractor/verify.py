@@ -160,9 +160,10 @@ def _bound_here(field: str, view: str, mention: Mention, all_mentions: list[Ment
             g_start, g_end, fields = governing[0] + st, governing[1] + st, governing[2]
             break
     if governing is None:
-        # The subject right after the measure: 共有2件行政复议案件, 召开12场新闻发布会.
+        # The subject right after the measure: 共有2件行政复议案件, 召开12场新闻发布会; not one in
+        # a note on the number (答复3050件（含上年度结转申请34件）: 3050 is not the carried-over).
         tail = view[mention.end : mention.end + 10]
-        tail = re.split(f"[{SENTENCE_END}{CLAUSE_END}]", tail)[0]
+        tail = re.split(f"[{SENTENCE_END}{CLAUSE_END}（(]", tail)[0]
         after = _subjects(tail)
         return bool(after) and after[0][0] <= 2 and field in after[0][2] and not INSTRUCTION.search(tail)
     if field not in fields:

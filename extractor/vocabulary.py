@@ -70,8 +70,8 @@ BLOCKERS = re.compile(r"其中|较上年|比上年|较去年|比去年|同比|�
 # 累计 is a running total unless the sentence ties it to the year (2017年，…累计发布…条; 全年累计…).
 RUNNING = re.compile(r"累计")
 YEAR_BOUND = re.compile(r"全年|本年|年内|今年|年度内|(?<!\d)20\d\d年(?!\d{1,2}月)")
-# A count over several years (近3年…受理申请2件, 多年来) is not the year's.
-MULTI_YEAR = re.compile(r"近[\d一二三四五六七八九十两]+年|多年来|历年|自成立以来|以来累计")
+# A count over several years (近3年…受理申请2件, 多年来) or since a channel opened (开设以来…1600余条) is not the year's.
+MULTI_YEAR = re.compile(r"近[\d一二三四五六七八九十两]+年|多年来|历年|自成立以来|以来累计|(?:开设|开通|上线|运行|创办|设立|建成)以来")
 # A broad subject said of some units (各乡镇主动公开政府信息856条) is their part, unless the clause
 # speaks of the whole (全市各级各部门主动公开…).
 UNITS_PART = re.compile(r"各(?:乡镇|部门|单位|县|区|街道|片区|镇)")

@@ -44,27 +44,34 @@ def completion(content: str, prompt_tokens: int = 10, completion_tokens: int = 5
     }
 
 
-_ASKED = re.compile(r"^- (\w+)：", re.M)
-_LINE = re.compile(r"^\[(\d+)\] (\S+) ← (.*)$", re.M)
+_ASKED = re.compile(r"^([a-z_]+)（.*：$")
+_LINE = re.compile(r"^  (-?[\d.]+)（(.*)）$")
 
 
 @dataclass(frozen=True)
 class Listed:
-    """One numbered line of a choose prompt: its id, value and where the text writes it."""
+    """One number listed under a field of a choose prompt: the field's answer key, the value and
+    where the text writes it."""
 
-    id: int
+    key: str
     value: float
     where: str
 
 
 def choice_prompt(body: dict[str, Any]) -> tuple[list[str], list[Listed]] | None:
-    """(asked answer keys, numbered lines) of a prompt that asks the model to choose among the
-    text's numbers (prompts/choose.md); None for any other prompt."""
+    """(asked answer keys, the numbers listed under them) of a prompt that asks the model to
+    choose among the text's numbers (prompts/choose.md); None for any other prompt."""
     user = next(m["content"] for m in body["messages"] if m["role"] == "user")
-    if "每行一个编号" not in user:
+    if "每个项目下面列出了报告里可能是它的数字" not in user:
         return None
-    head, _, listing = user.partition("数字：")
-    return _ASKED.findall(head), [Listed(int(i), float(v), w) for i, v, w in _LINE.findall(listing)]
+    keys: list[str] = []
+    listed: list[Listed] = []
+    for line in user.splitlines():
+        if (k := _ASKED.match(line)) is not None:
+            keys.append(k.group(1))
+        elif (v := _LINE.match(line)) is not None and keys:
+            listed.append(Listed(keys[-1], float(v.group(1)), v.group(2)))
+    return keys, listed
 
 
 class FakeServer:

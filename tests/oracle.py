@@ -1,6 +1,5 @@
 """An oracle model for the plumbing: a fake OpenAI-compatible script that answers every prompt
-with the gold choice. Numeric fields: the listed number whose value is the gold value (first
-such line); meta fields: the gold value with its gold quote; lists: the gold items. Whatever the
+with the gold choice. Numeric fields: the gold value where it is listed under the field; meta fields: the gold value with its gold quote; lists: the gold items. Whatever the
 record then lacks was lost between the model and the record, not by the model."""
 
 from __future__ import annotations
@@ -19,8 +18,6 @@ from extractor.ingest import read_document
 from extractor.numbers import same_number
 from extractor.pipeline import extract_document
 from extractor.schema import ExtractionResult
-from extractor.verify import binds
-from extractor.vocabulary import TABLE_PLACES
 
 
 class Oracle:
@@ -41,15 +38,9 @@ class Oracle:
         if asked is not None:
             out: dict[str, Any] = {}
             for key in asked[0]:
-                field = key.replace("_", ".", 1)
-                gold = self._value(field)
-                same = [(c.id, c.where) for c in asked[1] if gold is not None and same_number(c.value, gold)]
-                # The line that states the gold value for this field: its table place, else a
-                # sentence that binds it, else any line with the value.
-                place = " · ".join(TABLE_PLACES.get(field, ("-",)))
-                best = ([i for i, s in same if s == place] + [i for i, s in same if binds(field, gold, s)]
-                        + [i for i, _ in same])
-                out[key] = best[0] if best else None
+                gold = self._value(key.replace("_", ".", 1))
+                listed = [c.value for c in asked[1] if c.key == key]
+                out[key] = gold if gold is not None and any(same_number(v, gold) for v in listed) else None
             return out
         if '"problems"' in prompt or "problems：" in prompt:
             return {name: [{"text": it.text, "quote": it.quote} for it in getattr(self.gold, name) or []]

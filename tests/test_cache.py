@@ -27,7 +27,7 @@ def slow_answer(body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
     """A slow model that chooses the first listed number for each field asked."""
     time.sleep(0.4)
     found = choice_prompt(body)
-    answer = {} if found is None or not found[1] else dict.fromkeys(found[0], found[1][0].id)
+    answer = {} if found is None or not found[1] else {k: next(c.value for c in found[1] if c.key == k) for k in found[0]}
     return 200, {}, completion(json.dumps(answer))
 
 

@@ -45,19 +45,19 @@ def _sentences(chunk: str) -> list[str]:
     return [s for s in re.split(r"(?<=[。；;\n])", chunk) if re.search(r"\d|[一二三四五六七八九十]", s)]
 
 
-def _hostile_choice(mode: str, i: int, lines: list[Listed]) -> int | None:
-    """The id a hostile model chooses for the i-th asked field."""
+def _hostile_choice(mode: str, i: int, lines: list[Listed]) -> float | None:
+    """The number a hostile model chooses for the i-th asked field (from every line of the prompt)."""
     if mode == "empty" or not lines:
         return None
     if mode == "wrong_value":  # a listed number, the next field's
-        return lines[(i + 1) % len(lines)].id
+        return lines[(i + 1) % len(lines)].value
     if mode == "same_clause":  # one number for every field
-        return lines[-1].id
+        return lines[-1].value
     if mode == "year_or_index":  # the largest number: a total in place of its part
-        return max(lines, key=lambda c: c.value).id
+        return max(lines, key=lambda c: c.value).value
     if mode == "planted":
-        return next((c.id for c in lines if c.value == 999999), lines[0].id)
-    return len(lines) + 7  # not_in_document: an id not on the list
+        return next((c.value for c in lines if c.value == 999999), lines[0].value)
+    return max(c.value for c in lines) + 7  # not_in_document: a number listed nowhere
 
 
 def hostile(mode: str) -> Any:
