@@ -37,7 +37,8 @@ PARENT = {"proactive.website": "proactive.total", "proactive.gazette": "proactiv
           "applications.denied": "applications.total_processed",
           "applications.other": "applications.total_processed"}
 
-_HEADER = re.compile(r"指标名称\s*\|?\s*计\s*量\s*单\s*位")
+# The header as offices write it: 指标名称 | 计量单位, or spaced out and with 单位 alone (指 标 名 称单位).
+_HEADER = re.compile(r"指\s*标\s*名\s*称\s*\|?\s*(?:计\s*量\s*)?单\s*位")
 _ROW = re.compile(
     r"(?:其中[:：]?\s*)?(?:\d{1,2}\s*[.．、]\s*)?(?P<label>[\u4e00-\u9fff、，,（）()]{2,30}?)[\s|]*"
     r"(?P<unit>条|件|元|次|场)[\s|]*(?P<run>\d[\d\s|]*)"

@@ -68,3 +68,16 @@ def test_single_column_table() -> None:
     rows = stat_rows(read_document(CORPUS / "019_pingtanxian-jyj_2011.txt").text)  # 年末统计 only
     assert [(r.field, r.cells) for r in rows[:3]] == [
         ("proactive.total", [[20]]), ("proactive.website", [[14]]), ("proactive.gazette", [[0]])]
+
+
+def test_a_header_with_unit_alone_still_opens_the_table() -> None:
+    # 030 heads its table 指标名称 单位 2018年 历年累计 (no 计量): every row was missed before.
+    rows = values("030_pingtansyq-jjfzj_2018.txt")
+    assert rows["proactive.total"] == 94 and rows["proactive.website"] == 94 and rows["proactive.gazette"] == 0
+    assert rows["applications.received"] == 0 and rows["complaints.total"] == 0
+    # 028 spaces its header out (指 标 名 称单位) and writes a running total smaller than the year's
+    # 74: «740» splits only as 7 | 40, which its sentence (74条) contradicts: a conflict, not a guess.
+    r = rules_result("eval/corpus/028_pingtansyq-ncfzj_2016.txt")
+    assert r.record.proactive.gazette == 0 and r.record.complaints.total == 0
+    assert r.record.proactive.total is None
+    assert any(w.startswith("proactive.total: conflict: the rules found 74") for w in r.warnings)
