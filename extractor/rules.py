@@ -217,7 +217,27 @@ def _meta_claims(doc: Document, sections: list[Section]) -> list[Claim]:
         organ = _ORGAN.search(head.text)
         if organ:
             add("scope", "organ", head, organ)
+        else:
+            claims.extend(_counted_scope(text))
     return claims
+
+
+# Whose figures the report counts, where its opening does not say: 全区共主动公开政府信息…
+# (the region) or 我局共收到…申请 (the organ). Both kinds counted: the report does not say one scope, so none.
+_COUNTED = re.compile(
+    r"(?P<who>全(?:市|区|县|州|旗|省)|(?:我|本)(?:局|办|委|中心|厅|署|机关|单位|部门))"
+    r"[^，,。；;]{0,8}?(?:共|累计|全年)?(?:主动公开|收到|受理|未收到|办理|办结|答复)"
+    r"[^，,。；;]{0,8}?(?:政府信息|申请)"  # disclosure counts: not 全市共受理“12345”热线事项
+)
+
+
+def _counted_scope(text: str) -> list[Claim]:
+    found = list(_COUNTED.finditer(text))
+    kinds = {"region" if m.group("who").startswith("全") else "organ" for m in found}
+    if len(kinds) != 1:
+        return []
+    m = found[0]
+    return [Claim("scope", kinds.pop(), m.group(0), near=m.start())]
 
 
 def publish_date(text: str) -> list[Claim]:
