@@ -236,12 +236,24 @@ def zero_stated(field: str, view: str) -> bool:
         if "|" in clause or any(m.measure for m in mentions(clause)):
             continue
         subjects = [(s, fields) for s, _, fields in _subjects(clause) if field in fields]
-        if subjects and ZERO_WORDS.search(clause):
+        zero = ZERO_WORDS.search(clause)
+        if subjects and zero and _zeroed(field, clause, zero.end()):
             return True
         # 无 right before the subject: 无收费及减免情况, 无行政复议
         if any(clause[s - 1 : s] == "无" for s, _ in subjects if s):
             return True
     return False
+
+
+def _zeroed(field: str, clause: str, at: int) -> bool:
+    """Does a zero word ending at `at` speak of `field`? For a broad subject (公开政府信息, 申请),
+    only when it is the first subject after the zero word (or stands before it): 未收到申请公开政府
+    信息 is no application, not no item disclosed; 未接到关于不予公开政府信息的…咨询 is no refusal."""
+    if not SUBJECTS[field].generic:
+        return True
+    after = [fields for start, _, fields in _subjects(clause) if start >= at]
+    mine = next((i for i, fields in enumerate(after) if field in fields), None)
+    return mine is None or mine == 0
 
 
 def _rows(quote: str) -> list[Row]:

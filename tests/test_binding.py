@@ -86,6 +86,17 @@ def test_a_zero_needs_words_for_that_subject() -> None:
     assert not binds("fees.collected", 0, "未发生行政复议")
 
 
+def test_a_zero_said_of_applications_or_refusals_is_not_a_zero_of_items_disclosed() -> None:
+    # Real sentences (corpus 018, 044): the broad subject after the first one is its object.
+    assert binds("applications.received", 0, "我局在2011年度未收到申请公开政府信息情况。")
+    assert not binds("proactive.total", 0, "我局在2011年度未收到申请公开政府信息情况。")
+    assert not binds("proactive.total", 0, "未接到关于不予公开政府信息的电话咨询,")
+    # A zero before a list of specific subjects still counts for each (corpus 018, 025).
+    assert binds("litigation.total", 0, "我局在2011年度未收到申请行政复议、提起行政诉讼情况")
+    assert binds("reconsideration.total", 0, "2014年度没有发生因政府信息公开申请的行政复议、行政诉讼和行政申诉")
+    assert binds("proactive.total", 0, "本年度没有主动公开政府信息。")
+
+
 # ------------------------------------------------------------------ the gold quotes of the examples
 
 
