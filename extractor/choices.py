@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from .claims import Claim
 from .numbers import same_number
 from .schema import Document, Number
-from .verify import binding_view, binds, mentions, origin_of, zero_stated
+from .verify import binding_view, binds, check, mentions, origin_of, zero_stated
 from .vocabulary import SUBJECTS, TABLE_PLACES
 
 MAX_CHOICES = 6  # a field's list; a small model chooses well among a few lines
@@ -116,8 +116,13 @@ def build(doc: Document, spans: Iterable[tuple[int, int]], fields: tuple[str, ..
         offered += [(value, quote, start, _shown(quote), None) for value, quote, start in mentioned
                     if binds(f, value, quote) and not any(same_number(value, p) for p in parts)]
         for value, quote, start, shown, claim in offered:
-            if len(found) < MAX_CHOICES and not any(same_number(c.value, value) for c in found):
-                found.append(Choice(len(found), value, quote, start, shown, claim))
+            if len(found) >= MAX_CHOICES or any(same_number(c.value, value) for c in found):
+                continue
+            choice = Choice(len(found), value, quote, start, shown, claim)
+            # Offered only as the evidence check will judge the model's choice of it: a sentence's
+            # number after 其中 is refused there, and the same value read from a table is not.
+            if not isinstance(check(doc, choice.as_claim(f)), str):
+                found.append(choice)
         if found:
             out[f] = found
     return out

@@ -50,6 +50,9 @@ class StatRow:
     label: str
     field: str | None
     cells: list[list[int]]  # candidate (this year, running total) readings; one when unambiguous
+    # Readings of a glued run with this year's cell larger than the running total: an office that
+    # left 历年累计 at 0 (主动公开文件数条740 = 74 | 0). Taken only where a sentence states the value.
+    unordered: list[list[int]]
     start: int
     end: int
 
@@ -59,9 +62,9 @@ def _index_follows(text: str, end: int) -> bool:
     return bool(re.match(r"\s*[.．、]", text[end : end + 2]))
 
 
-def _splits(run: str, columns: int) -> list[list[int]]:
-    """Every reading of a glued digit run as `columns` cells: no leading zeros, and the year's
-    cell no larger than the running total."""
+def _splits(run: str, columns: int, ordered: bool = True) -> list[list[int]]:
+    """Every reading of a glued digit run as `columns` cells: no leading zeros, and (`ordered`)
+    the year's cell no larger than the running total."""
     if columns == 1:
         return [[int(run)]] if not (len(run) > 1 and run[0] == "0") else []
     out: list[list[int]] = []
@@ -69,23 +72,23 @@ def _splits(run: str, columns: int) -> list[list[int]]:
         a, b = run[:i], run[i:]
         if (len(a) > 1 and a[0] == "0") or (len(b) > 1 and b[0] == "0"):
             continue
-        if int(a) <= int(b):
+        if int(a) <= int(b) or not ordered:
             out.append([int(a), int(b)])
     return out
 
 
-def _readings(raw: str, columns: int, index_next: bool) -> list[list[int]]:
+def _readings(raw: str, columns: int, index_next: bool, ordered: bool = True) -> list[list[int]]:
     cells = [c for c in re.split(r"[\s|]+", raw.strip()) if c]
-    if index_next and len(cells) == columns + 1:  # …条 72804 76424 2、政府公报公开: the 2 is an index
+    if index_next and len(cells) > 1:  # …条 72804 76424 2、政府公报公开, …条740 2.政府公报…: the 2 is an index
         cells = cells[:-1]
     if len(cells) == columns:
         return [[int(c) for c in cells]]
     if len(cells) != 1:
         return []
     run = cells[0]
-    readings = _splits(run, columns)
+    readings = _splits(run, columns, ordered)
     if index_next and len(run) > columns:
-        readings += _splits(run[:-1], columns)
+        readings += _splits(run[:-1], columns, ordered)
     return readings
 
 
@@ -107,6 +110,7 @@ def stat_rows(text: str) -> list[StatRow]:
         field = next((f for pat, f in ROW_FIELDS if pat.search(label)), None)
         index_next = _index_follows(text, m.end("run"))
         readings = _readings(m.group("run"), columns, index_next)
+        unordered = [r for r in _readings(m.group("run"), columns, index_next, ordered=False) if r not in readings]
         end = m.end("run")
         if index_next:
             tail = re.search(r"[\s|]+\d{1,2}$", m.group("run"))
@@ -114,7 +118,7 @@ def stat_rows(text: str) -> list[StatRow]:
             # punctuation when glued to the run (the quote then shows why it was split off).
             end = m.start("run") + tail.start() if tail else end + 1
         end = m.start("run") + len(text[m.start("run") : end].rstrip(" |\t"))
-        rows.append(StatRow(label, field, readings, m.start("label"), end))
+        rows.append(StatRow(label, field, readings, unordered, m.start("label"), end))
         pos = m.end()
     return rows
 
@@ -132,14 +136,21 @@ def stat_claims(text: str, stated: dict[str, set[float | int]]) -> tuple[list[Cl
         if r.field and r.field not in by_field:
             by_field[r.field] = r
     readings: dict[str, list[list[int]]] = {f: list(r.cells) for f, r in by_field.items()}
+    unordered: set[str] = set()  # fields whose sentence chose a reading the year ≤ total order excludes
     for field, values in stated.items():  # the report's own sentence decides between readings
         if field in readings:
-            readings[field] = [c for c in readings[field] if c[0] in values] or readings[field]
+            said = [c for c in readings[field] if c[0] in values]
+            if not said:
+                said = [c for c in by_field[field].unordered if c[0] in values]
+                unordered.update([field] if said else [])
+            readings[field] = said or readings[field]
     # A part is no larger than its whole, column by column: prune both ways until nothing changes.
+    # Under a whole read against the order, its parts may be read so too (74 | 0 holds 74 | 0).
     for _ in range(3):
         for part, whole in PARENT.items():
             if readings.get(part) and readings.get(whole):
-                fits = [p for p in readings[part] if any(_within(p, w) for w in readings[whole])]
+                pool = readings[part] + (by_field[part].unordered if whole in unordered else [])
+                fits = [p for p in pool if any(_within(p, w) for w in readings[whole])]
                 readings[whole] = [w for w in readings[whole] if any(_within(p, w) for p in fits)] or readings[whole]
                 readings[part] = fits
     claims: list[Claim] = []
@@ -165,7 +176,8 @@ def run_holds(quote: str, value: int | float) -> bool:
     m = _ROW.search(quote)
     if m is None or not isinstance(value, int):
         return False
-    readings = _readings(m.group("run"), 2, _index_follows(quote, m.end("run"))) + _readings(m.group("run"), 1, False)
+    index_next = _index_follows(quote, m.end("run"))
+    readings = _readings(m.group("run"), 2, index_next, ordered=False) + _readings(m.group("run"), 1, False)
     return any(r[0] == value for r in readings)
 
 

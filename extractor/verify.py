@@ -142,9 +142,42 @@ def _governing(window: str) -> tuple[int, int, set[str]] | None:
     return pool[-1] if pool else None
 
 
+_SPREAD_JOIN = re.compile(r"^[^，,:：。；;]{0,4}?[、和及与/][^，,:：。；;]{0,4}$")
+_SPREAD_GAP = 6  # the last subject listed stands this close before 分别 (微博、微信分别发布…)
+
+
+def _spread(view: str, mention: Mention, found: list[Mention]) -> set[str] | None:
+    """A spread (分别): 微博、微信分别发布信息495条和632条 gives each subject listed before 分别
+    the number in its place after it. The fields of this mention's subject, or None where the
+    mention is not in a spread whose subjects and numbers pair one to one."""
+    sent = max(view.rfind(c, 0, mention.start) for c in SENTENCE_END) + 1
+    at = view.rfind("分别", sent, mention.start)
+    if at == -1:
+        return None
+    lead = view[max([sent] + [view.rfind(c, sent, at) + 1 for c in CLAUSE_END]) : at]
+    listed = _subjects(lead)
+    if not listed or len(lead) - listed[-1][1] > _SPREAD_GAP:
+        return None
+    chain = [listed[-1]]
+    for prev in reversed(listed[:-1]):
+        if not _SPREAD_JOIN.match(lead[prev[1] : chain[0][0]]):
+            break
+        chain.insert(0, prev)
+    end = min([len(view)] + [i for i in (view.find(c, at) for c in SENTENCE_END) if i != -1])
+    numbers = [m for m in found if m.measure and at < m.start < end]
+    if len(chain) < 2 or len(numbers) != len(chain) or mention not in numbers:
+        return None
+    if BLOCKERS.search(view[at + 2 : mention.start].replace("分别", "")):
+        return None  # 分别较上年增长5条和6条: a change, not the counts
+    return chain[numbers.index(mention)][2]
+
+
 def _bound_here(field: str, view: str, mention: Mention, all_mentions: list[Mention]) -> bool:
     """Is this mention a quantity of `field`: its subject ahead in the clause, nothing between?"""
     subject = SUBJECTS[field]
+    spread = _spread(view, mention, all_mentions)
+    if spread is not None:
+        return field in spread
     sent = max(view.rfind(c, 0, mention.start) for c in SENTENCE_END) + 1
     # Another quantity of this kind earlier in the sentence closes the region (受理130件，91件同意公开);
     # one counted in another measure does not (《公报》11期，共发布各类政府文件98个).
@@ -228,6 +261,9 @@ def _binds_sentence(field: str, value: float | int, view: str) -> bool:
     return value == 0 and zero_stated(field, view)
 
 
+_NONE_BEFORE = re.compile(r"无(?![法偿需论条纸])[^，,:：。；;无]{0,10}$")
+
+
 def zero_stated(field: str, view: str) -> bool:
     """A zero in words: a negation and the field's subject in one clause (未发生…行政复议)."""
     for clause in re.split(f"[{SENTENCE_END}{CLAUSE_END}]", view):
@@ -239,9 +275,12 @@ def zero_stated(field: str, view: str) -> bool:
         zero = ZERO_WORDS.search(clause)
         if subjects and zero and _zeroed(field, clause, zero.end()):
             return True
-        # 无 right before the subject: 无收费及减免情况, 无行政复议
-        if any(clause[s - 1 : s] == "无" for s, _ in subjects if s):
-            return True
+        # 无 before the subject, with no other subject between: 无收费及减免情况, 无行政复议,
+        # 无政府信息公开收费及减免情况 (not 无法提供, 无偿, 无需)
+        for s, _ in subjects:
+            none = _NONE_BEFORE.search(clause, 0, s)
+            if none and not _subjects(clause[none.start() + 1 : s]):
+                return True
     return False
 
 

@@ -31,7 +31,7 @@ SUBJECTS: dict[str, Subject] = {
     "proactive.website": Subject(r"网站|门户网|网上公开", "条篇项则"),  # 发布政策文件20件 counts documents
     "proactive.gazette": Subject(r"公报", "条篇件项则个"),  # not 份: 发行1600份 is copies printed
     "proactive.weibo": Subject(r"微博", "条篇则"),
-    "proactive.wechat": Subject(r"微信", "条篇则"),
+    "proactive.wechat": Subject(r"微信(?:公众号)?|公众号", "条篇则"),  # a 公众号 is a WeChat official account
     "proactive.press_conferences": Subject(r"新闻发布会|发布会", "场次期"),
     "proactive.policy_interpretations": Subject(
         r"政策解读|解读(?=[^，,。；;]{0,10}?(?:文件|政策))", "条篇件个期次份项"
@@ -98,7 +98,7 @@ INSTRUCTION = re.compile(
 )
 # A zero stated in words.
 ZERO_WORDS = re.compile(
-    r"未发生|未出现|未收到|未收取|均未|没有|未有|为零|为0|未产生|不收取|免收|未接到|零"
+    r"未发生|未出现|未收到|未收取|均未|没有|未有|为零|为0|未产生|不收取|不收费|免收|未接到|零"
     r"|未[^，,。；;]{0,12}?(?:收取|收费|发生|收到|产生|出现|接到)"  # 未向申请人收取费用
 )
 SENTENCE_END = "。；;！？!?\n"

@@ -214,3 +214,32 @@ def test_real_phrasings_of_each_field_bind_for_any_number(field: str, n: int, da
     assert binds(field, n, quote)
     others = [f for f in PHRASINGS if f != field and not (f == "proactive.total" and field.startswith("proactive."))]
     assert not any(binds(f, n, quote) for f in others), quote
+
+
+# ------------------------------------------------------------------ spreads and zeros in words
+
+SPREAD = "微博、微信分别发布平潭旅游信息495条和632条"  # 036_pingtansyq-lywtj_2020
+
+
+def test_a_spread_gives_each_listed_subject_the_number_in_its_place() -> None:
+    assert binds("proactive.weibo", 495, SPREAD) and binds("proactive.wechat", 632, SPREAD)
+    assert not binds("proactive.weibo", 632, SPREAD) and not binds("proactive.wechat", 495, SPREAD)
+    assert not binds("proactive.total", 495, SPREAD)  # each channel's count, not the whole
+    three = "通过政府网站、政务微博和微信公众号分别发布信息120条、30条、45条"
+    assert [f for f in ("proactive.website", "proactive.weibo", "proactive.wechat") if binds(f, 30, three)] == \
+        ["proactive.weibo"]
+    # Where subjects and numbers do not pair one to one, or the numbers are changes, nothing binds.
+    assert not binds("reconsideration.total", 0, "行政复议、行政诉讼分别为0件和0件和1件")
+    assert not binds("proactive.weibo", 5, "微博、微信分别较上年增长5条和6条")
+
+
+@pytest.mark.parametrize("quote", ["2014年，无政府信息公开收费及减免情况",  # 026_pingtansyq-shsyj_2014
+                                   "2014年我区各级工作部门依申请提供政府信息暂不收费"])  # 006
+def test_no_fee_said_in_words_is_a_zero(quote: str) -> None:
+    assert binds("fees.collected", 0, quote)
+    assert not binds("proactive.total", 0, quote)
+
+
+def test_none_before_another_subject_is_not_its_zero() -> None:
+    assert not binds("applications.unable_to_provide", 0, "因信息不存在无法提供2件")
+    assert not binds("fees.collected", 0, "无行政复议及收费标准的咨询")

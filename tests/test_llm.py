@@ -10,16 +10,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import GOLD_DIR
 from fakeserver import FakeServer, Listed, choice_prompt, completion
 
 from extractor import choices
 from extractor.cache import cache_key, schema_hash
 from extractor.claims import Claim
 from extractor.config import Settings
-from extractor.llm import GROUPS, TASKS, choice_model, ground
+from extractor.ingest import read_document
+from extractor.llm import GROUPS, TASKS, choice_model, ground, rules_readings
 from extractor.pipeline import extract_document
 from extractor.prompts import load_prompt
+from extractor.rules import extract_claims
 from extractor.schema import Document
+from extractor.sections import find_sections
 from extractor.verify import assemble
 
 REPORT = """测试区人民政府2023年政府信息公开工作年度报告（测试文档）
@@ -84,6 +88,20 @@ def test_each_field_lists_only_the_numbers_that_state_it() -> None:
                                                                       "litigation.total": [33]}
     for c in (c for cs in found.values() for c in cs):
         assert REPORT[c.start : c.start + len(c.quote)] == c.quote and str(c.value) in c.quote
+
+
+def test_a_value_is_offered_from_where_the_evidence_check_accepts_it() -> None:
+    # 001_pingtansyq_2011 states 425 twice: after 其中 in a sentence (…信息总数1873条，其中主动公开
+    # 政府信息425条: a part, refused by the evidence check) and in its statistics table. The one
+    # line for 425 must be the table's, or the model's right choice is dropped.
+    doc = read_document(GOLD_DIR.parent / "corpus" / "001_pingtansyq_2011.txt")
+    sections = find_sections(doc.text)
+    rules, _ = extract_claims(doc, sections)
+    found = choices.build(doc, [(0, len(doc.text))], ("proactive.total",), rules_readings(rules))
+    line = next(c for c in found["proactive.total"] if c.value == 425)
+    assert line.quote.startswith("主动公开信息数") and "其中" not in line.quote
+    claims = [line.as_claim("proactive.total")]
+    assert assemble(doc, claims, "llm").record.proactive.total == 425
 
 
 def test_a_chosen_number_takes_its_value_and_quote_from_the_text(tmp_path: Path, report: str) -> None:
