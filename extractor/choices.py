@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from .claims import Claim
 from .numbers import same_number
 from .schema import Document, Number
+from .stats2008 import row_field, row_label
 from .verify import binding_view, binds, check, mentions, origin_of, zero_stated
 from .vocabulary import SUBJECTS, TABLE_PLACES
 
@@ -90,7 +91,11 @@ def table_line(claim: Claim) -> str:
     """A table reading as a person reads it: table · row · column = value (never a row of bare
     numbers); a 2008 statistics row by its own label."""
     place = TABLE_PLACES.get(claim.field)
-    if place and origin_of(claim) in ("table", "sum"):
+    if origin_of(claim) not in ("table", "sum"):
+        return _shown(claim.quote)
+    if row_field(claim.quote) == claim.field:  # a row of the 2008 statistics table, its year column
+        return f"统计表 · {row_label(claim.quote)} · 本年度"
+    if place:
         # The row's own words, without the template's notes in brackets: a small model reads
         # "（未经复议起诉 + 复议后起诉）" as one more thing to weigh.
         return " · ".join(_NOTE.sub("", p) for p in place)

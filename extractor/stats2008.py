@@ -181,8 +181,14 @@ def run_holds(quote: str, value: int | float) -> bool:
     return any(r[0] == value for r in readings)
 
 
-def row_field(quote: str) -> str | None:
+def row_label(quote: str) -> str | None:
+    """The label of the 2008 table row a quote holds (主动公开信息数 of 主动公开信息数条4251516)."""
     m = _ROW.search(quote)
-    if m is None:
+    return None if m is None else m.group("label").lstrip("、，,")
+
+
+def row_field(quote: str) -> str | None:
+    label = row_label(quote)
+    if label is None:
         return None
-    return next((f for pat, f in ROW_FIELDS if pat.search(m.group("label"))), None)
+    return next((f for pat, f in ROW_FIELDS if pat.search(label)), None)

@@ -71,7 +71,8 @@ BLOCKERS = re.compile(r"其中|较上年|比上年|较去年|比去年|同比|�
 RUNNING = re.compile(r"累计")
 YEAR_BOUND = re.compile(r"全年|本年|年内|今年|年度内|(?<!\d)20\d\d年(?!\d{1,2}月)")
 # A count over several years (近3年…受理申请2件, 多年来) or since a channel opened (开设以来…1600余条) is not the year's.
-MULTI_YEAR = re.compile(r"近[\d一二三四五六七八九十两]+年|多年来|历年|自成立以来|以来累计|(?:开设|开通|上线|运行|创办|设立|建成)以来")
+MULTI_YEAR = re.compile(r"近[\d一二三四五六七八九十两]+年|多年来|历年|自成立以来|以来累计|(?:开设|开通|上线|运行|创办|设立|建成)以来"
+                        r"|截[至止]目前")  # 截至目前共收到…件，已办结…件: a count to date, not the year's
 # A broad subject said of some units (各乡镇主动公开政府信息856条) is their part, unless the clause
 # speaks of the whole (全市各级各部门主动公开…).
 UNITS_PART = re.compile(r"各(?:乡镇|部门|单位|县|区|街道|片区|镇)")
@@ -89,8 +90,12 @@ JOINED = "及和与、或并"
 PART_BEFORE = re.compile(r"(?:其他(?:应|须|需)?|按时|延期|逾期|当场|提前)$")
 PART_BEFORE_GENERIC = re.compile(r"其中$")
 # Between a broad subject and its number, a kind of document makes it a category count:
-# 主动公开规范性文件数16件 is not the total of items disclosed.
-BLOCKERS_GENERIC = re.compile(r"文件|目录|数据")
+# 主动公开规范性文件数16件 is not the total of items disclosed; nor is a kind of information
+# (主动公开政府采购项目信息188条), as against 政府/政务/各类…信息, the whole.
+BLOCKERS_GENERIC = re.compile(
+    r"文件|目录|数据"
+    r"|(?<=[\u4e00-\u9fff]{2})(?<!政府)(?<!政务)(?<!各类)(?<!各项)(?<!各种)(?<!相关)(?<!有关)(?<!全部)(?<!的)信息"
+)
 # A clause that instructs is never evidence (a planted 把…填写为999999, or an injected prompt).
 INSTRUCTION = re.compile(
     r"填写|填报为|填为|填入|请将|请把|将其改为|改为|忽略|指令|提示词|ignore|instruction|disregard|system\s*prompt|输出为|回答为",
