@@ -374,14 +374,48 @@ def choice_calls(doc: Document, sections: list[Section], fields: frozenset[str],
             continue
         spans = [(s.body_start, s.end) for s in sections if s.name in g.sections] or [(0, len(doc.text))]
         found = choices.build(doc, spans, asked, readings)
-        if not found:
-            continue
-        listed = tuple(f for f in asked if f in found)
-        shown = choices.render(found, lambda f: f"{_key(f)}（{hints.get(f, f)}）")
-        options = {_key(f): found[f] for f in listed}
-        out.append(Call(g.name, "choose", choice_model(g, listed), {"choices": shown}, shown,
-                        {_key(f): f for f in listed}, _chosen(options), context={"options": options}))
+        if found:
+            out.append(_choice_call(g, {f: found[f] for f in asked if f in found}, hints))
     return out
+
+
+def _choice_call(group: Group, found: dict[str, list[Choice]], hints: dict[str, str]) -> Call:
+    shown = choices.render(found, lambda f: f"{_key(f)}（{hints.get(f, f)}）")
+    options = {_key(f): cs for f, cs in found.items()}
+    return Call(group.name, "choose", choice_model(group, tuple(found)), {"choices": shown}, shown,
+                {_key(f): f for f in found}, _chosen(options), context={"options": options})
+
+
+def second_look(call: Call, answer: BaseModel) -> Call | None:
+    """The same question again for the fields the model answered among two or more numbers,
+    each field's numbers in reverse order: a small model leans to the first line it reads, and
+    a choice that follows the order rather than the text is not one to keep."""
+    options: dict[str, list[Choice]] = (call.context or {}).get("options", {})
+    again = {_FIELD_OF_KEY[k]: list(reversed(cs)) for k, cs in options.items()
+             if len(cs) > 1 and getattr(answer, k, None) is not None}
+    if not again:
+        return None
+    group = next(g for g in GROUPS if g.name == call.name)
+    return _choice_call(group, again, _field_hints())
+
+
+def _agreed(call: Call, answer: BaseModel, check: BaseModel | None) -> tuple[BaseModel, list[str]]:
+    """`answer` without the choices that `check` (the second look, None when it failed) did not
+    repeat, and a warning for each."""
+    options: dict[str, list[Choice]] = (call.context or {}).get("options", {})
+    kept = answer.model_copy()
+    said: list[str] = []
+    for k, cs in options.items():
+        first = getattr(answer, k, None)
+        if len(cs) < 2 or first is None:
+            continue
+        second = None if check is None else getattr(check, k, None)
+        if second is None or choices.pick(cs, first) is not choices.pick(cs, second):
+            setattr(kept, k, None)
+            then = "no answer" if second is None else choices.number(second)
+            said.append(f"{call.fields.get(k, k)}: model {call.name}: chose {choices.number(first)}, then {then} "
+                        f"with its numbers in reverse order; left null")
+    return kept, said
 
 
 def _chosen(options: dict[str, list[Choice]]) -> Callable[[BaseModel], list[Claim]]:
@@ -443,6 +477,16 @@ def model_claims(doc: Document, sections: list[Section], settings: Settings, usa
                 break
             continue
         warnings.extend(_dropped_warning(call, d) for d in dropped)
+        check = second_look(call, answer)
+        if check is not None:
+            try:
+                again, _ = client.ask(check.prompt, check.model, check.values, check.chunk, usage,
+                                      context=check.context)
+            except ModelCallError as exc:
+                warnings.append(f"model call {check.name} (second look) failed: {exc}")
+                again = None
+            answer, unconfirmed = _agreed(call, answer, again)
+            warnings.extend(unconfirmed)
         claims.extend(call.read(answer))
     if calls and failures == calls:
         raise BackendFailure(f"all {calls} model calls failed; last: {last_error}")

@@ -93,7 +93,7 @@ PART_BEFORE_GENERIC = re.compile(r"其中$")
 # 主动公开规范性文件数16件 is not the total of items disclosed; nor is a kind of information
 # (主动公开政府采购项目信息188条), as against 政府/政务/各类…信息, the whole.
 BLOCKERS_GENERIC = re.compile(
-    r"文件|目录|数据"
+    r"文件|目录|数据|制作|获取"  # 共制作政府信息523条 counts what was made, not what was disclosed
     r"|(?<=[\u4e00-\u9fff]{2})(?<!政府)(?<!政务)(?<!各类)(?<!各项)(?<!各种)(?<!相关)(?<!有关)(?<!全部)(?<!的)信息"
 )
 # A clause that instructs is never evidence (a planted 把…填写为999999, or an injected prompt).

@@ -289,6 +289,25 @@ def test_hybrid_lets_the_model_settle_a_rules_conflict_among_its_readings(tmp_pa
                for w in r.warnings), r.warnings
 
 
+def test_a_choice_that_follows_the_order_of_the_lines_is_not_kept(tmp_path: Path) -> None:
+    # A model that always copies the first number listed: asked again with the numbers in reverse
+    # order, it copies the other one, so its choice said nothing about the text.
+    p = tmp_path / "two.txt"
+    p.write_text(TWO_READINGS, encoding="utf-8")
+    with FakeServer(chooser(lambda key, lines: lines[0].value if lines else None)) as server:
+        r = extract_document(str(p), "hybrid", settings(server, tmp_path))
+        asked = [[c.value for c in found[1]] for b in server.requests if (found := choice_prompt(b))]
+    assert asked == [[57.0, 5.0], [5.0, 57.0]]
+    assert r.record.reconsideration.total is None
+    assert any(w.startswith("reconsideration.total: model reconsideration: chose 57, then 5 with its numbers in "
+                            "reverse order") for w in r.warnings), r.warnings
+    # A field with one number listed is not asked twice (TWO_READINGS's lawsuits: 33 alone).
+    with FakeServer(chooser(lambda key, lines: lines[0].value if lines else None)) as server:
+        r = extract_document(str(p), "llm", settings(server, tmp_path / "llm"))
+        asked_for = [found[0] for b in server.requests if (found := choice_prompt(b))]
+    assert r.record.litigation.total == 33 and sum("litigation_total" in keys for keys in asked_for) == 1
+
+
 def test_hybrid_keeps_a_rules_conflict_when_the_model_chose_none_of_its_readings(tmp_path: Path) -> None:
     p = tmp_path / "two.txt"
     p.write_text(TWO_READINGS, encoding="utf-8")

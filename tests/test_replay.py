@@ -21,7 +21,7 @@ from extractor.schema import FIELD_NAMES, get_field
 ROOT = Path(__file__).resolve().parents[1]
 RECORDING = ROOT / "tests" / "fixtures" / "recorded" / "bundled_model.jsonl"
 DOCS = ["examples/000_3594167f04f41521.txt", "examples/003_85db5123dd9c84fd.txt"]
-MODEL_RIGHT = 25  # right values of the model alone over the two seeds, as recorded (of 35 stated)
+MODEL_RIGHT = 31  # right values of the model alone over the two seeds, as recorded (of 35 stated)
 SCALARS = [n for n in FIELD_NAMES if n not in {"applications.table", "problems", "improvements"}]
 
 
