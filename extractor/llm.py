@@ -26,6 +26,7 @@ from .endpoint import BackendFailure, ModelCallError, client_for
 from .prompts import load_prompt
 from .rules import extract_claims, publish_date
 from .schema import Document, Section, SectionName, Usage
+from .verify import binds
 
 CHUNK_CHARS = 700
 LIST_MAX_TOKENS = 1024  # a list of problems and measures is longer than a few numbers
@@ -320,6 +321,7 @@ def route(doc: Document, sections: list[Section], task: Task) -> list[tuple[int,
 
 
 _TITLE_YEAR = re.compile(r"20\d\d年度?[^。\n]{0,12}?(?:政府信息公开|年度报告|年报)|统计[^。\n]{0,12}?20\d\d年1月1日")
+_TITLE_LABEL = re.compile(r"^\s*(?:标\s*题|题\s*名|名\s*称)\s*[:：]")
 META_HEAD_CHARS = 360
 META_TAIL_CHARS = 160
 
@@ -332,13 +334,19 @@ def _meta_pieces(text: str, sections: list[Section]) -> list[tuple[int, str]]:
     head_end = sections[1].start if len(sections) > 1 else min(len(text), 1500)
     title = _TITLE_YEAR.search(text, 0, max(head_end, min(len(text), 300)))
     start = text.rfind("\n", 0, title.start()) + 1 if title else 0
-    head = (start, text[start : start + META_HEAD_CHARS])
+    head_stop = min(len(text), start + META_HEAD_CHARS)
+    # A page's 发布机构 is often the site's owner, not the report's issuer (the model took it over
+    # the title's 局): where the title names a body, the model reads it and the signature, not that line.
+    named = title is not None and len(_TITLE_LABEL.sub("", text[start : title.start()]).strip()) >= 2
+    owner = text.find("发布机构", start, head_stop) if named else -1
+    head = (start, text[start : owner if owner > start else head_stop])
+    floor = (text.find("\n", owner) + 1 or len(text)) if owner > start else head_stop  # nor in the tail
     signed = publish_date(text)
     if signed:
-        lo = max(head[0] + len(head[1]), signed[0].near - META_TAIL_CHARS // 2)
+        lo = max(floor, signed[0].near - META_TAIL_CHARS // 2)
         hi = min(len(text), signed[0].near + len(signed[0].quote) + META_TAIL_CHARS // 2)
     else:
-        lo, hi = max(head[0] + len(head[1]), len(text) - 120), len(text)
+        lo, hi = max(floor, len(text) - 120), len(text)
     found = [head] + ([(lo, text[lo:hi])] if lo < hi else [])
     return [p for p in found if p[1].strip()]
 
@@ -490,7 +498,17 @@ def model_claims(doc: Document, sections: list[Section], settings: Settings, usa
         claims.extend(call.read(answer))
     if calls and failures == calls:
         raise BackendFailure(f"all {calls} model calls failed; last: {last_error}")
-    return claims, warnings
+    return _signed_date_first(claims), warnings
+
+
+def _signed_date_first(claims: list[Claim]) -> list[Claim]:
+    """The date signed at the end of the report, else the page's 发布时间 (FIELDS.md): where the
+    model read different dates from the title's piece and the signature's, the later piece's."""
+    dates = [c for c in claims if c.field == "publish_date" and binds(c.field, c.value, c.quote)]
+    if len({str(c.value) for c in dates}) < 2:
+        return claims
+    last = max(dates, key=lambda c: c.near or 0)
+    return [c for c in claims if c.field != "publish_date" or c is last]
 
 
 def _dropped_warning(call: Call, reason: str) -> str:

@@ -404,10 +404,15 @@ def binds(field: str, value: Any, quote: str, parts: list[float | int] | None = 
             return False
         # A date written as one (2017年4月15日, 二○一二年二月二十日, 2014-01-10), not a year beside a
         # list index (一、2016年…); and not the period counted (自2016年1月1日起至…止).
-        if not _DATE_WRITTEN.search(quote) or _PERIOD.search(binding_view(quote)):
+        if _PERIOD.search(binding_view(quote)):
             return False
-        nums = date_numbers(quote)
-        return all(any(n == p for n in nums) for p in (d.year, d.month, d.day))
+        # The year, month and day of one written date: not a year from elsewhere in the quote
+        # (平潭…局 2019年1月18日 …2018年政府信息公开情况统计表 is not 2018-01-18).
+        for written in _DATE_WRITTEN.finditer(quote):
+            nums = date_numbers(written.group(0))
+            if all(any(n == p for n in nums) for p in (d.year, d.month, d.day)):
+                return True
+        return False
     if isinstance(value, bool) or not isinstance(value, (int, float)) or field not in SUBJECTS:
         return False
     if parts:  # a sum: rows of one table, or accounts of one channel listed together

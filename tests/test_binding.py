@@ -243,3 +243,10 @@ def test_no_fee_said_in_words_is_a_zero(quote: str) -> None:
 def test_none_before_another_subject_is_not_its_zero() -> None:
     assert not binds("applications.unable_to_provide", 0, "因信息不存在无法提供2件")
     assert not binds("fees.collected", 0, "无行政复议及收费标准的咨询")
+
+
+def test_a_publish_date_is_one_written_date_not_numbers_from_around_it() -> None:
+    # 030_pingtansyq-jjfzj_2018's signature runs into its statistics table's title.
+    tail = "平潭综合实验区经济发展局 2019年1月18日 （联系人：杨震） 附件 平潭综合实验区经济发展局 2018年政府信息公开情况统计表"
+    assert binds("publish_date", "2019-01-18", tail)
+    assert not binds("publish_date", "2018-01-18", tail)

@@ -332,3 +332,43 @@ def test_ground_finds_the_stating_clause() -> None:
     chunk = "测试区人民政府2023年政府信息公开工作年度报告"
     assert ground(chunk, "report_year", 2023, None) is not None
     assert ground(chunk, "report_year", 2022, None) is None
+
+
+PAGE = """标题: 测试区农业局2020年度政府信息公开工作年度报告
+发布时间: 2021-01-27 14:57
+发布机构: 测试区人民政府
+==================== 正文 ====================
+一、总体情况
+2020年，我局稳步推进政务公开。
+七、其他需要报告的事项
+本年度无收取信息处理费情况。
+测试区农业局 2021年1月25日
+"""
+
+
+def test_the_model_reads_the_title_and_the_signature_not_the_pages_owner(tmp_path: Path) -> None:
+    # A 0.5B model took a page's 发布机构 (the site's owner) as the issuer, and the page's 发布时间
+    # where the report is signed: it is not shown the owner's line, and the signed date wins.
+    p = tmp_path / "page.txt"
+    p.write_text(PAGE, encoding="utf-8")
+    seen: list[str] = []
+
+    def meta(body: dict[str, Any]) -> Reply:
+        user = next(m["content"] for m in body["messages"] if m["role"] == "user")  # a re-ask too
+        if "issuer：" not in user:
+            return 200, {}, completion("{}")
+        piece = user.rsplit('"""', 2)[-2]
+        if len(body["messages"]) <= 2:  # the question, not its re-ask
+            seen.append(piece)
+        owner = "测试区人民政府" if "发布机构" in piece else "测试区农业局"
+        date, said = (("2021-01-27", "发布时间: 2021-01-27 14:57") if "发布时间" in piece
+                      else ("2021-01-25", "测试区农业局 2021年1月25日"))
+        return 200, {}, completion(json.dumps({"issuer": owner, "issuer_quote": owner, "report_year": 2020,
+                                               "publish_date": date, "publish_date_quote": said},
+                                              ensure_ascii=False))
+
+    with FakeServer(meta) as server:
+        r = extract_document(str(p), "llm", settings(server, tmp_path))
+    assert len(seen) == 2 and not any("发布机构" in piece for piece in seen)
+    assert r.record.issuer == "测试区农业局" and r.record.report_year == 2020
+    assert str(r.record.publish_date) == "2021-01-25"
