@@ -64,8 +64,6 @@ def _sentence_claims(sentence: str, at: int, fields: tuple[str, ...]) -> list[Cl
     view = binding_view(sentence)
     for value, approximate, bound in bound_mention_fields(view, fields):
         for field in bound:
-            if field == "complaints.total" and "信息公开" not in sentence:
-                continue  # 投诉89件 on a hotline is not a complaint about disclosure work
             quote = _shortest(sentence, field, value)
             if quote is not None:
                 approx = approximate or (not field.startswith("fees.") and _wan(sentence, value))

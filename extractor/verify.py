@@ -254,6 +254,8 @@ def bound_mention_fields(view: str, fields: tuple[str, ...]) -> list[tuple[float
 
 def _binds_sentence(field: str, value: float | int, view: str) -> bool:
     subject = SUBJECTS[field]
+    if field == "complaints.total" and value != 0 and "信息公开" not in view:
+        return False  # 投诉89件 on a hotline is not a complaint about disclosure work
     found = mentions(view)
     for m in found:
         if m.measure and m.measure in subject.measures and same_number(m.value, value) and _bound_here(field, view, m, found):

@@ -202,7 +202,7 @@ PHRASINGS = {
     "applications.carried_forward": ["结转下年度继续办理{n}件"],
     "reconsideration.total": ["发生政府信息公开行政复议案件{n}件", "共有{n}件行政复议案件"],
     "litigation.total": ["行政诉讼{n}起"],
-    "complaints.total": ["收到举报投诉{n}件"],
+    "complaints.total": ["收到有关政府信息公开的举报投诉{n}件"],
     "fees.collected": ["收取信息处理费{n}元"],
 }
 
@@ -250,3 +250,11 @@ def test_a_publish_date_is_one_written_date_not_numbers_from_around_it() -> None
     tail = "平潭综合实验区经济发展局 2019年1月18日 （联系人：杨震） 附件 平潭综合实验区经济发展局 2018年政府信息公开情况统计表"
     assert binds("publish_date", "2019-01-18", tail)
     assert not binds("publish_date", "2018-01-18", tail)
+
+
+def test_a_complaint_count_binds_only_where_it_is_about_disclosure() -> None:
+    # The rule the rules' mention finder kept to itself, now the binding rule's (the model was
+    # offered a hotline's 投诉 count as complaints about disclosure work).
+    assert not binds("complaints.total", 89, "12345热线共受理群众投诉89件")
+    assert binds("complaints.total", 2, "全年收到有关政府信息公开的投诉2件")
+    assert binds("complaints.total", 0, "也未收到有关的举报、投诉")
