@@ -56,8 +56,6 @@ def ground(chunk: str, name: str, value: Any, quote: str | None) -> str | None:
     """The quote for a model's value, judged by the binding rule: the model's own quote when it is
     in the chunk and binds the value to the field; else the first clause of the chunk that does
     (a title said twice, on a page's header and above the text, states one year); else None."""
-    from .verify import binds
-
     field = FIELD_OF.get(name, name)
 
     def ok(q: str) -> bool:
@@ -340,7 +338,10 @@ def _meta_pieces(text: str, sections: list[Section]) -> list[tuple[int, str]]:
     named = title is not None and len(_TITLE_LABEL.sub("", text[start : title.start()]).strip()) >= 2
     owner = text.find("发布机构", start, head_stop) if named else -1
     head = (start, text[start : owner if owner > start else head_stop])
-    floor = (text.find("\n", owner) + 1 or len(text)) if owner > start else head_stop  # nor in the tail
+    floor = head_stop  # the tail piece starts after the head, and after the 发布机构 line where it was cut
+    if owner > start:
+        line_end = text.find("\n", owner)
+        floor = len(text) if line_end == -1 else line_end + 1
     signed = publish_date(text)
     if signed:
         lo = max(floor, signed[0].near - META_TAIL_CHARS // 2)

@@ -142,7 +142,8 @@ def stat_claims(text: str, stated: dict[str, set[float | int]]) -> tuple[list[Cl
             said = [c for c in readings[field] if c[0] in values]
             if not said:
                 said = [c for c in by_field[field].unordered if c[0] in values]
-                unordered.update([field] if said else [])
+                if said:
+                    unordered.add(field)
             readings[field] = said or readings[field]
     # A part is no larger than its whole, column by column: prune both ways until nothing changes.
     # Under a whole read against the order, its parts may be read so too (74 | 0 holds 74 | 0).

@@ -39,6 +39,7 @@ from .vocabulary import (
     JOINED,
     LISTED_AFTER,
     MULTI_YEAR,
+    NONE_BEFORE,
     PART_BEFORE,
     PART_BEFORE_GENERIC,
     RUNNING,
@@ -263,9 +264,6 @@ def _binds_sentence(field: str, value: float | int, view: str) -> bool:
     return value == 0 and zero_stated(field, view)
 
 
-_NONE_BEFORE = re.compile(r"无(?![法偿需论条纸])[^，,:：。；;无]{0,10}$")
-
-
 def zero_stated(field: str, view: str) -> bool:
     """A zero in words: a negation and the field's subject in one clause (未发生…行政复议)."""
     for clause in re.split(f"[{SENTENCE_END}{CLAUSE_END}]", view):
@@ -280,7 +278,7 @@ def zero_stated(field: str, view: str) -> bool:
         # 无 before the subject, with no other subject between: 无收费及减免情况, 无行政复议,
         # 无政府信息公开收费及减免情况 (not 无法提供, 无偿, 无需)
         for s, _ in subjects:
-            none = _NONE_BEFORE.search(clause, 0, s)
+            none = NONE_BEFORE.search(clause, 0, s)
             if none and not _subjects(clause[none.start() + 1 : s]):
                 return True
     return False

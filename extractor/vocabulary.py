@@ -92,9 +92,10 @@ PART_BEFORE_GENERIC = re.compile(r"其中$")
 # Between a broad subject and its number, a kind of document makes it a category count:
 # 主动公开规范性文件数16件 is not the total of items disclosed; nor is a kind of information
 # (主动公开政府采购项目信息188条), as against 政府/政务/各类…信息, the whole.
+WHOLE_INFO = ("政府", "政务", "各类", "各项", "各种", "相关", "有关", "全部", "的")  # …信息 that is all of it
 BLOCKERS_GENERIC = re.compile(
     r"文件|目录|数据|制作|获取"  # 共制作政府信息523条 counts what was made, not what was disclosed
-    r"|(?<=[\u4e00-\u9fff]{2})(?<!政府)(?<!政务)(?<!各类)(?<!各项)(?<!各种)(?<!相关)(?<!有关)(?<!全部)(?<!的)信息"
+    r"|(?<=[\u4e00-\u9fff]{2})" + "".join(f"(?<!{q})" for q in WHOLE_INFO) + "信息"
 )
 # A clause that instructs is never evidence (a planted 把…填写为999999, or an injected prompt).
 INSTRUCTION = re.compile(
@@ -106,6 +107,8 @@ ZERO_WORDS = re.compile(
     r"未发生|未出现|未收到|未收取|均未|没有|未有|为零|为0|未产生|不收取|不收费|免收|未接到|零"
     r"|未[^，,。；;]{0,12}?(?:收取|收费|发生|收到|产生|出现|接到)"  # 未向申请人收取费用
 )
+# 无 a few words before a subject (无政府信息公开收费及减免情况), not 无法, 无偿, 无需, 无论, 无条件, 无纸化.
+NONE_BEFORE = re.compile(r"无(?![法偿需论条纸])[^，,:：。；;无]{0,10}$")
 SENTENCE_END = "。；;！？!?\n"
 CLAUSE_END = "，,:："
 
