@@ -113,8 +113,13 @@ def build(doc: Document, spans: Iterable[tuple[int, int]], fields: tuple[str, ..
     out: dict[str, list[Choice]] = {}
     for f in fields:
         found: list[Choice] = []
-        offered = [(c.value, c.quote, c.near or 0, table_line(c), c) for c in readings
-                   if c.field == f and isinstance(c.value, (int, float)) and not isinstance(c.value, bool)]
+        mine = [c for c in readings if c.field == f and isinstance(c.value, (int, float)) and not isinstance(c.value, bool)]
+        lines = [table_line(c) for c in mine]
+        # Readings of one ambiguous run (规范性文件1027: 1 or 10) would read alike; the run itself
+        # is what tells them apart, for a model and for the prompt's cache key.
+        lines = [f"{line} · {_shown(c.quote)}" if lines.count(line) > 1 and line != _shown(c.quote) else line
+                 for line, c in zip(lines, mine, strict=True)]
+        offered = [(c.value, c.quote, c.near or 0, line, c) for c, line in zip(mine, lines, strict=True)]
         # A number the rules read as one part of this field's sum (one of three Weibo accounts)
         # is a part, not the field's value.
         parts = [p for c in readings if c.field == f for p in c.parts]

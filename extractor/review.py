@@ -210,6 +210,7 @@ def _warning_rows(page: Page, text: str | None, ranges: list[Range]) -> list[War
     it cites («…») found in the text, else the table it is about."""
     by_length = sorted(page.keys, key=len, reverse=True)
     rows = []
+    cited_at: dict[tuple[int, int], str] = {}  # two warnings about one run (a reader's, a conflict's) share its mark
     for i, w in enumerate(page.result.warnings):
         row_label = re.match(r"^(?:check: )?table 三 row (.+?): ", w)
         label_key = next((f"applications.table.{k}" for k, lab in TABLE_ROWS.items() if row_label and lab == row_label.group(1)), None)
@@ -221,8 +222,10 @@ def _warning_rows(page: Page, text: str | None, ranges: list[Range]) -> list[War
         cited = re.search(r"«([^»]+)»", w)
         span = locate(text, cited.group(1).rstrip("…")) if text is not None and cited else None
         if span is not None and span[1] > span[0]:
-            ranges.append(Range(span[0], span[1], f"w{i}", "warn"))
-            rows.append(WarningRow(w, f"w{i}"))
+            if span not in cited_at:
+                cited_at[span] = f"w{i}"
+                ranges.append(Range(span[0], span[1], f"w{i}", "warn"))
+            rows.append(WarningRow(w, cited_at[span]))
             continue
         anchor = "table-3" if "table 三" in w else "table-4" if re.search(r"table 四|reconsideration|litigation", w) else None
         rows.append(WarningRow(w, None, anchor))
@@ -242,7 +245,11 @@ def render_page(env: Environment, page: Page, index_href: str) -> str:
     warnings = _warning_rows(page, text, ranges)
     fields = {k: {"n": n, "v": _shown(evidence_value(result.record, n)), "o": result.evidence[n].origin}
               for n, k in page.keys.items()}
-    data = {"fields": fields, "warnings": {w.key: w.text for w in warnings if w.key and w.key.startswith("w")}}
+    said: dict[str, list[str]] = {}
+    for w in warnings:
+        if w.key and w.key.startswith("w"):
+            said.setdefault(w.key, []).append(w.text)
+    data = {"fields": fields, "warnings": {k: "\n".join(texts) for k, texts in said.items()}}
     problem = page.source.problem
     if bad:
         problem = (problem + " " if problem else "") + f"evidence not found at its offsets in the text: {', '.join(bad)}"

@@ -86,6 +86,10 @@ def _readings(raw: str, columns: int, index_next: bool, ordered: bool = True) ->
     if len(cells) != 1:
         return []
     run = cells[0]
+    if run == "0" and columns == 2:
+        # One cell written, 0: the year's count if it is the year's cell, and no larger than the
+        # running total (0) if it is that one. Either way the year's count is 0.
+        return [[0, 0]]
     readings = _splits(run, columns, ordered)
     if index_next and len(run) > columns:
         readings += _splits(run[:-1], columns, ordered)

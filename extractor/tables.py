@@ -250,9 +250,13 @@ def table_two_glued(text: str, lo: int, hi: int, stated: set[float | int]) -> tu
     if len(sums) > 1 and sums & stated:
         sums = sums & stated
     start, end = min(r[1] for r in rows), max(r[2] for r in rows)
+    quote = text[start:end]
     if len(sums) > 1:
-        return [], [f"proactive.regulations_issued: table 二's rows «{text[start:end]}» read as any of {sorted(sums)}; left null"]
-    return [Claim("proactive.regulations_issued", sums.pop(), text[start:end], near=start, origin="table")], []
+        # Every reading is a claim: among themselves a conflict (null), and for a model the numbers
+        # this row may be, each of which the evidence check accepts from this quote.
+        return ([Claim("proactive.regulations_issued", v, quote, near=start, origin="table") for v in sorted(sums)],
+                [f"proactive.regulations_issued: table 二's rows «{quote}» read as any of {sorted(sums)}; left null"])
+    return [Claim("proactive.regulations_issued", sums.pop(), quote, near=start, origin="table")], []
 
 
 

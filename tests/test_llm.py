@@ -270,6 +270,22 @@ def test_cache_key_changes_with_prompt_schema_model_text_and_sampling(tmp_path: 
     assert cache_key(**base) == k
 
 
+def test_each_reading_of_an_ambiguous_glued_run_is_offered_with_the_run() -> None:
+    # 044_pingtansyq-tzcjj_2024's table 二 is glued: 规章000行政规范性文件1027 is 1|0|27 or 10|2|7.
+    # The rules leave the field null; the model is offered both readings, told apart by the run,
+    # and its choice of either is what the evidence check accepts from that quote.
+    doc = read_document(GOLD_DIR.parent / "corpus" / "044_pingtansyq-tzcjj_2024.txt")
+    rules, _ = extract_claims(doc, find_sections(doc.text))
+    assert assemble(doc, rules, "rules").record.proactive.regulations_issued is None
+    found = choices.build(doc, [(0, len(doc.text))], ("proactive.regulations_issued",), rules_readings(rules))
+    lines = found["proactive.regulations_issued"]
+    assert [c.value for c in lines] == [1, 10]
+    assert all("行政规范性文件1027" in c.shown for c in lines)
+    for line in lines:
+        record = assemble(doc, rules + [line.as_claim("proactive.regulations_issued")], "hybrid").record
+        assert record.proactive.regulations_issued == line.value
+
+
 def test_hybrid_asks_nothing_about_what_the_rules_verified(tmp_path: Path, report: str) -> None:
     with FakeServer(answer) as server:
         r = extract_document(report, "hybrid", settings(server, tmp_path))

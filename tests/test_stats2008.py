@@ -90,3 +90,18 @@ def test_a_sentence_may_choose_a_reading_whose_running_total_is_smaller() -> Non
     a = r.record.applications
     assert (a.granted, a.partially_granted, a.denied, a.other) == (0, 0, 0, 0)
     assert not any(w.startswith("proactive.total: conflict") for w in r.warnings)
+
+
+def test_a_single_zero_cell_is_the_years_zero() -> None:
+    # 005_pingtansyq_2013 leaves 历年累计 blank in one row: 2、政府公报公开 条 0 受理依申请… Whichever
+    # column the 0 stands in, this year's count is 0 (it is no larger than the running total).
+    text = read_document(CORPUS / "005_pingtansyq_2013.txt").text
+    assert "2、政府公报公开 条 0 受理" in text
+    assert values("005_pingtansyq_2013.txt")["proactive.gazette"] == 0
+    # A single nonzero cell could be either column: it gives no value.
+    assert "proactive.gazette" not in values_of("指标名称 计量单位 本年度 历年累计 主动公开信息数 条 12 30 其中：1、网站公开 条 12 30 2、政府公报公开 条 5 受理依申请公开信息总数 条 0 0")
+
+
+def values_of(text: str) -> dict[str, object]:
+    claims, _ = stat_claims(text, {})
+    return {c.field: c.value for c in claims}
