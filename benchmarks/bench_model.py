@@ -102,22 +102,25 @@ def invented(result: ExtractionResult, text: str) -> list[str]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", choices=("test", "dev", "all"), default="test")
+    ap.add_argument("--backends", default="rules,hybrid,llm,naive",
+                    help="which to run, comma-separated (rules and hybrid always run: the table compares them)")
     ap.add_argument("docs", nargs="*")
     args = ap.parse_args()
+    chosen = ["rules", "hybrid"] + [b for b in ("llm", "naive") if b in args.backends.split(",")]
     gold_dir = ROOT / "eval" / "gold"
     split = json.loads((ROOT / "eval" / "split.json").read_text(encoding="utf-8"))
     golds = select(load_gold(gold_dir), args.docs or None)
     if args.split != "all":
         golds = [g for g in golds if Path(g.document).stem in split[args.split]]
     model = ensure_model()
-    runs: dict[str, list[tuple[GoldFile, ExtractionResult, str]]] = {b: [] for b in ("rules", "hybrid", "llm", "naive")}
+    runs: dict[str, list[tuple[GoldFile, ExtractionResult, str]]] = {b: [] for b in chosen}
     cost: dict[str, list[tuple[int, int, float]]] = {b: [] for b in runs}
     cut_docs = 0
     with LocalServer(model, n_ctx=N_CTX) as server:
         for gold in golds:
             path = str(resolve_document(gold_dir, gold.document))
             text = read_document(path).text
-            for backend in ("rules", "hybrid", "llm"):
+            for backend in (b for b in chosen if b != "naive"):
                 with tempfile.TemporaryDirectory() as tmp:
                     settings = Settings(base_url=server.base_url, model=MODEL_ALIAS, api_key="local",
                                         cache_dir=Path(tmp), backend=backend, timeout=900)
@@ -126,10 +129,11 @@ def main() -> None:
                     seconds = time.perf_counter() - t0
                 runs[backend].append((gold, result, text))
                 cost[backend].append((result.usage.model_calls, result.usage.prompt_tokens, seconds))
-            answer, usage, seconds, cut = naive(server.base_url, text)
-            cut_docs += cut
-            runs["naive"].append((gold, naive_result(path, answer, usage), text))
-            cost["naive"].append((1, usage.prompt_tokens, seconds))
+            if "naive" in runs:
+                answer, usage, seconds, cut = naive(server.base_url, text)
+                cut_docs += cut
+                runs["naive"].append((gold, naive_result(path, answer, usage), text))
+                cost["naive"].append((1, usage.prompt_tokens, seconds))
             print(f"{Path(path).name}: " + "; ".join(
                 f"{b} {cost[b][-1][0]} calls {cost[b][-1][1]} tok {cost[b][-1][2]:.1f} s" for b in runs), flush=True)
             report(runs, cost, args.split, cut_docs)
@@ -151,7 +155,7 @@ def report(runs: dict[str, list[tuple[GoldFile, ExtractionResult, str]]],
         bad_ev = o.evidence_checked - o.evidence_valid if b != "naive" else "–"
         print(f"| {b} | {calls:.1f} | {toks:.0f} | {secs:.1f} | {o.f1 or 0:.3f} | {o.correct} | {o.wrong_value} "
               f"| {o.hallucination} | {bad_ev} | {inv} |")
-    for b in ("hybrid", "llm"):
+    for b in (b for b in ("hybrid", "llm") if b in runs and "naive" in runs):
         ratio_tok = sum(c[1] for c in cost[b]) / max(1, sum(c[1] for c in cost["naive"]))
         ratio_s = sum(c[2] for c in cost[b]) / max(1e-9, sum(c[2] for c in cost["naive"]))
         print(f"\n{b} / naive: prompt tokens {ratio_tok:.2f}, seconds {ratio_s:.2f}")
@@ -174,6 +178,9 @@ def report(runs: dict[str, list[tuple[GoldFile, ExtractionResult, str]]],
                 # Field and document only: the test split's gold is read through scores alone.
                 ok = evidence_ok(hybrid, f, get_field(hybrid.record, f), text)
                 print(f"  model wrong: {Path(gold.document).name} {f} ({h_out}; evidence binds: {ok})")
+                ev = hybrid.evidence.get(f)
+                if split == "dev" and ev is not None:  # a dev document may be read: what was chosen, from where
+                    print(f"    chose {get_field(hybrid.record, f)!r} (gold {g!r}) from «{ev.quote}»")
     print(f"\nstated values the rules miss: {missed}; hybrid gets {found} of them "
           f"({found / missed if missed else 0:.0%}); values the model made wrong: {added_wrong}")
     print("fields the model decided that the rules could not:", json.dumps(decided, ensure_ascii=False))

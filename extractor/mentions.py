@@ -12,7 +12,7 @@ import re
 
 from .claims import Claim
 from .schema import Document, Section, SectionName
-from .verify import binding_view, binds, bound_mention_fields, zero_stated
+from .verify import binding_view, binds, bound_mention_fields, table_text, zero_stated
 from .vocabulary import SUBJECTS
 
 # Which fields a section may state: a number is read only where the report speaks of its subject.
@@ -44,19 +44,10 @@ def mention_claims(doc: Document, sections: list[Section]) -> list[Claim]:
             continue
         for m in _SENTENCE.finditer(text, s.body_start, s.end):
             sentence, at = m.group(0), m.start()
-            if _is_table_text(sentence):
+            if table_text(sentence):  # the tables' own readers take those
                 continue
             claims.extend(_sentence_claims(sentence, at, fields))
     return claims
-
-
-def _is_table_text(sentence: str) -> bool:
-    """Cells of a table run into the prose (| cells, or numbers with no measure word): the tables'
-    own readers take those, a row label is no sentence (逾期未按收费通知要求缴纳费用)."""
-    if "|" in sentence or "\t" in sentence:
-        return True
-    bare = re.findall(r"\d+(?![\d.]*\s*[条件场次期篇个元项份起宗例封])", sentence)
-    return len(bare) >= 3
 
 
 def _sentence_claims(sentence: str, at: int, fields: tuple[str, ...]) -> list[Claim]:

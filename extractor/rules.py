@@ -491,14 +491,23 @@ def extract_claims(doc: Document, sections: list[Section] | None = None) -> tupl
         glued, glued_warnings = table_two_glued(doc.text, lo, hi, stated)
         claims.extend(glued)
         warnings.extend(glued_warnings)
-    claims.extend(narrative)
     if template != "2019" and template != "2021":
         stated: dict[str, set[float | int]] = {}
         for c in narrative:
             stated.setdefault(c.field, set()).add(c.value)
         stat, stat_warnings = stat_claims(doc.text, stated)
+        # As with the 2019/2021 tables: the statistics table's one reading of a row is the field's
+        # value, and prose that says otherwise (在…网站主动公开的425条政府信息中 beside 网站公开 418)
+        # is said in warnings, not a conflict a model would then be asked to settle.
+        single = {c.field: c.value for c in stat if sum(o.field == c.field for o in stat) == 1}
+        for c in narrative:
+            if c.field in single and c.value != single[c.field]:
+                warnings.append(f"{c.field}: the report's prose says {c.value!r} («{c.quote[:40]}»); its statistics table "
+                                f"says {single[c.field]!r}, which is kept")
+        narrative = [c for c in narrative if c.field not in single]
         claims.extend(stat)
         warnings.extend(stat_warnings)
+    claims.extend(narrative)
     claims.extend(_list_claims(doc, sections))
     return claims, warnings
 

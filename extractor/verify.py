@@ -34,12 +34,14 @@ from .vocabulary import (
     BLOCKERS_GENERIC,
     CHANNEL_BEFORE,
     CLAUSE_END,
+    DISCLOSURE_WORK,
     GROUP_OTHER,
     INSTRUCTION,
     JOINED,
     LISTED_AFTER,
     MULTI_YEAR,
     NONE_BEFORE,
+    OTHER_BUSINESS,
     PART_BEFORE,
     PART_BEFORE_GENERIC,
     RUNNING,
@@ -257,6 +259,8 @@ def _binds_sentence(field: str, value: float | int, view: str) -> bool:
     subject = SUBJECTS[field]
     if field == "complaints.total" and value != 0 and "信息公开" not in view:
         return False  # 投诉89件 on a hotline is not a complaint about disclosure work
+    if field.startswith("applications.") and value != 0 and OTHER_BUSINESS.search(view) and not DISCLOSURE_WORK.search(view):
+        return False  # 开设窗口24个，共受理申请136437件: a service hall's applications
     found = mentions(view)
     for m in found:
         if m.measure and m.measure in subject.measures and same_number(m.value, value) and _bound_here(field, view, m, found):
@@ -264,12 +268,22 @@ def _binds_sentence(field: str, value: float | int, view: str) -> bool:
     return value == 0 and zero_stated(field, view)
 
 
+def table_text(text: str) -> bool:
+    """Cells of a table run into the prose (| cells, or three or more numbers with no measure word,
+    as a glued 0000000 run is): a row label is no sentence, and 没有现成信息需要另行制作 … 信访举报
+    投诉类申请 0000000 says nothing of complaints."""
+    if "|" in text or "\t" in text:
+        return True
+    bare = re.findall(r"\d+(?![\d.]*\s*[条件场次期篇个元项份起宗例封年月日号%％])", text)
+    return len(bare) >= 3
+
+
 def zero_stated(field: str, view: str) -> bool:
     """A zero in words: a negation and the field's subject in one clause (未发生…行政复议)."""
     for clause in re.split(f"[{SENTENCE_END}{CLAUSE_END}]", view):
         # A table row's zeros are cells, read by the table readers: its label (…未按收费通知…)
         # is not a sentence saying that nothing happened.
-        if "|" in clause or any(m.measure for m in mentions(clause)):
+        if table_text(clause) or any(m.measure for m in mentions(clause)):
             continue
         subjects = [(s, fields) for s, _, fields in _subjects(clause) if field in fields]
         zero = ZERO_WORDS.search(clause)

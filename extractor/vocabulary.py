@@ -97,6 +97,10 @@ BLOCKERS_GENERIC = re.compile(
     r"文件|目录|数据|制作|获取"  # 共制作政府信息523条 counts what was made, not what was disclosed
     r"|(?<=[\u4e00-\u9fff]{2})" + "".join(f"(?<!{q})" for q in WHOLE_INFO) + "信息"
 )
+# Applications of other business (a service hall's 审批 windows, a hotline's cases): a sentence
+# about these counts them, unless it names disclosure applications too.
+OTHER_BUSINESS = re.compile(r"审批|窗口|服务大厅|政务服务|办件|行政许可|便民|热线|12345|信访")
+DISCLOSURE_WORK = re.compile(r"信息公开|依申请|公开申请|信息申请")
 # A clause that instructs is never evidence (a planted 把…填写为999999, or an injected prompt).
 INSTRUCTION = re.compile(
     r"填写|填报为|填为|填入|请将|请把|将其改为|改为|忽略|指令|提示词|ignore|instruction|disregard|system\s*prompt|输出为|回答为",

@@ -258,3 +258,20 @@ def test_a_complaint_count_binds_only_where_it_is_about_disclosure() -> None:
     assert not binds("complaints.total", 89, "12345热线共受理群众投诉89件")
     assert binds("complaints.total", 2, "全年收到有关政府信息公开的投诉2件")
     assert binds("complaints.total", 0, "也未收到有关的举报、投诉")
+
+
+def test_applications_of_a_service_hall_are_not_disclosure_applications() -> None:
+    # Corpus 007 (dev): the sentence is about 审批 windows; the report received 0 disclosure requests.
+    hall = "建立窗口服务大厅，区县已入驻审批服务部门和单位13个，开设窗口24个，共受理申请136437件"
+    assert not binds("applications.received", 136437, hall)
+    assert binds("applications.received", 12, "本年度共受理申请12件")
+    assert binds("applications.received", 3, "全年在政务服务大厅受理政府信息公开申请3件")
+
+
+def test_a_zero_word_among_a_tables_labels_says_nothing() -> None:
+    # Corpus 011 (dev), table 三 glued into the prose: 没有现成信息需要另行制作 is a row label, and
+    # the 0000000 after 信访举报投诉类申请 are cells of the 不予处理 rows, not a complaint count.
+    cells = ("（四）无法提供 1.本机关不掌握相关政府信息 3700000372.没有现成信息需要另行制作 00000003.补正后申请内容仍"
+             "不明确 0000000（五）不予处理 1.信访举报投诉类申请 00000002.重复申请 0000000")
+    assert not binds("complaints.total", 0, cells)
+    assert binds("complaints.total", 0, "本机关2019年1月至12月未收到举报")

@@ -105,3 +105,11 @@ def test_a_single_zero_cell_is_the_years_zero() -> None:
 def values_of(text: str) -> dict[str, object]:
     claims, _ = stat_claims(text, {})
     return {c.field: c.value for c in claims}
+
+
+def test_the_tables_one_reading_stands_over_prose_that_says_otherwise() -> None:
+    # 001 (dev): the prose says 在…网站主动公开的425条政府信息中, the table 网站公开 条 418 1509. As
+    # with the 2019/2021 tables, the table's value is kept and the disagreement is said.
+    r = rules_result(CORPUS / "001_pingtansyq_2011.txt")
+    assert r.record.proactive.website == 418 and r.evidence["proactive.website"].quote.startswith("网站公开")
+    assert any(w.startswith("proactive.website: the report's prose says 425") for w in r.warnings), r.warnings
