@@ -13,12 +13,11 @@ import re
 from .claims import Claim
 from .schema import Document, Section, SectionName
 from .verify import binding_view, binds, bound_mention_fields, table_text, zero_stated
-from .vocabulary import SUBJECTS
+from .vocabulary import CHANNELS, SUBJECTS
 
 # Which fields a section may state: a number is read only where the report speaks of its subject.
 # Channel counts (website, gazette, Weibo, WeChat) are left to the usual phrasings: a report names a
 # channel beside counts of one column or one kind of item far more often than beside its total.
-CHANNELS = ("proactive.website", "proactive.gazette", "proactive.weibo", "proactive.wechat")
 SECTION_FIELDS: dict[SectionName, tuple[str, ...]] = {
     "proactive": tuple(f for f in SUBJECTS if f.startswith("proactive.") and f not in CHANNELS),
     "applications": tuple(f for f in SUBJECTS if f.startswith(("applications.", "fees.", "complaints.",

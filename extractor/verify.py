@@ -33,9 +33,13 @@ from .vocabulary import (
     BLOCKERS_CHANNEL,
     BLOCKERS_GENERIC,
     CHANNEL_BEFORE,
+    CHANNEL_KIND,
+    CHANNELS,
     CLAUSE_END,
+    COLUMN,
     DISCLOSURE_WORK,
     GROUP_OTHER,
+    INFO_KIND,
     INSTRUCTION,
     JOINED,
     LISTED_AFTER,
@@ -190,7 +194,11 @@ def _bound_here(field: str, view: str, mention: Mention, all_mentions: list[Ment
     cuts = [i + 1 for i, ch in enumerate(window) if ch in CLAUSE_END]
     starts = [c for c in reversed(cuts)][:3] + [0]  # this clause, then up to three before it
     governing = None
-    for st in starts if not mention.phrase else ():
+    for i, st in enumerate(starts if not mention.phrase else ()):
+        # A clause before that says none of its subject (未收到…申请，收到1份…行政复议申请) does not
+        # govern this number: it cannot count what the report says did not happen.
+        if i and ZERO_WORDS.search(window[st : starts[i - 1]]):
+            break
         governing = _governing(window[st:])
         if governing is not None:
             g_start, g_end, fields = governing[0] + st, governing[1] + st, governing[2]
@@ -201,8 +209,14 @@ def _bound_here(field: str, view: str, mention: Mention, all_mentions: list[Ment
         tail = view[mention.end : mention.end + 10]
         tail = re.split(f"[{SENTENCE_END}{CLAUSE_END}（(]", tail)[0]
         after = _subjects(tail)
+        if MULTI_YEAR.search(view[sent : mention.start]):  # 近3年我局共收到2件信息公开申请
+            return False
         return bool(after) and after[0][0] <= 2 and field in after[0][2] and not INSTRUCTION.search(tail)
     if field not in fields:
+        return False
+    if INFO_KIND.search(view[sent : mention.start]):
+        return False
+    if field in ("proactive.total", "proactive.website") and _in_named_column(view[sent : mention.start]):
         return False
     before = window[max(0, g_start - 4) : g_start]
     if BLOCKERS.search(window[g_end:]) or PART_BEFORE.search(before):
@@ -226,6 +240,8 @@ def _bound_here(field: str, view: str, mention: Mention, all_mentions: list[Ment
     clause_lead = re.split(f"[{CLAUSE_END}]", view[sent : mention.start])[-1]
     if field.startswith("proactive.") and not subject.generic and BLOCKERS_CHANNEL.search(clause_lead):
         return False
+    if field in CHANNELS and (CHANNEL_KIND.search(window[g_end:]) or re.match(r"[^，,。；;]{0,40}?系列", view[mention.end :])):
+        return False  # 微信号发布招聘信息20多条, 发布104篇《…》系列文章: one kind of what the channel carried
     if subject.generic and CHANNEL_BEFORE.search(window[:g_start]):
         return False
     if LISTED_AFTER.search(window[g_end:]):
@@ -266,6 +282,13 @@ def _binds_sentence(field: str, value: float | int, view: str) -> bool:
         if m.measure and m.measure in subject.measures and same_number(m.value, value) and _bound_here(field, view, m, found):
             return True
     return value == 0 and zero_stated(field, view)
+
+
+def _in_named_column(lead: str) -> bool:
+    """A column of the website named before the number, other than the disclosure column or the
+    body's own column on a shared site (门户网站本局栏目)."""
+    return any(not re.search(r"公开|[本我][局委办处]|本(?:单位|机关|部门)", lead[max(0, c.start() - 20) : c.start()])
+               for c in COLUMN.finditer(lead))
 
 
 def table_text(text: str) -> bool:

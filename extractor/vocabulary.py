@@ -40,7 +40,9 @@ SUBJECTS: dict[str, Subject] = {
     "proactive.regulations_issued": Subject(r"(?:制发|制定|出台|印发)(?:了)?(?:各类)?(?:规章|(?:行政)?规范性文件)", "件个部份项"),
     "applications.received": Subject(
         # 申请 itself, not 受理/收到 alone: 受理“12345”热线事项422件 and 收到信箱转办件310件 are not applications.
-        r"依申请公开信息数|依申请公开|(?:公开|信息)?申请(?:总数)?(?!受理点|窗口|平台|渠道)|新收",
+        # not 行政复议申请 (a reconsideration), nor 网上申请数3条 (one channel's share)
+        r"依申请公开信息数|依申请公开|(?<!复议)(?<!诉讼)(?<!网上)(?<!信函)(?<!当面)(?<!传真)(?<!邮件)(?<!邮寄)"
+        r"(?:公开|信息)?申请(?:总数)?(?!受理点|窗口|平台|渠道)|新收",
         APPS,
         generic=True,
     ),
@@ -52,7 +54,7 @@ SUBJECTS: dict[str, Subject] = {
     "applications.not_processed": Subject(r"不予处理", APPS),
     "applications.other": Subject(r"不属于本(?:行政)?机关|非本(?:行政)?机关|其他途径|其他处理", APPS),
     "applications.already_public": Subject(r"已主动公开|已经主动公开", APPS),
-    "applications.total_processed": Subject(r"(?:共|累计|全部|总计|合计)?(?:办结|答复完毕|办理完毕)|办结总数", APPS),
+    "applications.total_processed": Subject(r"(?:共|累计|全部|总计|合计)?(?:办结|答复完毕|办理完毕)|办结总数|答复总数", APPS),
     "applications.carried_forward": Subject(r"结转(?:到|至)?下(?:一)?年|顺延|转入下(?:一)?年", APPS),
     "reconsideration.total": Subject(r"行政复议|复议", CASES),
     "litigation.total": Subject(r"行政诉讼|诉讼|起诉", CASES),
@@ -94,13 +96,30 @@ PART_BEFORE_GENERIC = re.compile(r"其中$")
 # (主动公开政府采购项目信息188条), as against 政府/政务/各类…信息, the whole.
 WHOLE_INFO = ("政府", "政务", "各类", "各项", "各种", "相关", "有关", "全部", "的")  # …信息 that is all of it
 BLOCKERS_GENERIC = re.compile(
-    r"文件|目录|数据|制作|获取"  # 共制作政府信息523条 counts what was made, not what was disclosed
+    r"文件|目录|数据|制作|获取|公告|通知|通告"  # 共制作政府信息523条 counts what was made, not what was disclosed
     r"|(?<=[\u4e00-\u9fff]{2})" + "".join(f"(?<!{q})" for q in WHOLE_INFO) + "信息"
 )
+# A kind of information counted in 条 (依申请公开信息数374条 beside 主动公开政府信息94条): how the
+# items made were classed, neither applications nor items disclosed. Not the 2008 table's
+# 受理依申请公开信息总数 (the applications), which its own reader takes.
+INFO_KIND = re.compile(r"(?<!受理)(?:依申请公开|不予公开)的?(?:政府)?信息数?(?:为|共计|共|达)?$")
+# The channels a report counts its items on (a channel's count is not the total).
+CHANNELS = ("proactive.website", "proactive.gazette", "proactive.weibo", "proactive.wechat")
+# A named column of a website (“行政执法公示”专栏, 十四五规划…专栏) counts its own items, part of the
+# whole; not the disclosure column itself (“政府信息公开”专栏, “法定主动公开”栏目) nor every column (各栏目).
+COLUMN = re.compile(r"(?<![各全所有])(?:专栏|栏目|专题)")
 # Applications of other business (a service hall's 审批 windows, a hotline's cases): a sentence
 # about these counts them, unless it names disclosure applications too.
 OTHER_BUSINESS = re.compile(r"审批|窗口|服务大厅|政务服务|办件|行政许可|便民|热线|12345|信访")
 DISCLOSURE_WORK = re.compile(r"信息公开|依申请|公开申请|信息申请")
+# Between a channel and its number, one kind of what it carried (微信号发布招聘信息20多条, 发布104篇
+# 《…》系列文章): not the channel's count. A verb before 信息 (发布信息) is no kind.
+CHANNEL_KIND = re.compile(
+    r"公告|通知|通告|系列"
+    r"|(?<=[\u4e00-\u9fff]{2})"
+    + "".join(f"(?<!{q})" for q in (*WHOLE_INFO, "发布", "公开", "推送", "发送", "更新", "刊登", "刊发", "推出", "报送", "上传", "转发"))
+    + "信息"
+)
 # A clause that instructs is never evidence (a planted 把…填写为999999, or an injected prompt).
 INSTRUCTION = re.compile(
     r"填写|填报为|填为|填入|请将|请把|将其改为|改为|忽略|指令|提示词|ignore|instruction|disregard|system\s*prompt|输出为|回答为",

@@ -275,3 +275,42 @@ def test_a_zero_word_among_a_tables_labels_says_nothing() -> None:
              "不明确 0000000（五）不予处理 1.信访举报投诉类申请 00000002.重复申请 0000000")
     assert not binds("complaints.total", 0, cells)
     assert binds("complaints.total", 0, "本机关2019年1月至12月未收到举报")
+
+
+# Numbers the model was offered on dev documents that count something else: a kind of information,
+# a column, one channel of applications, a count over years, an appeal, a series.
+@pytest.mark.parametrize(
+    ("field", "value", "quote"),
+    [
+        ("applications.received", 374, "今年我局共制作政府信息523条，主动公开政府信息94条，依申请公开信息数374条"),  # 030
+        ("proactive.total", 0, "依申请公开信息0条"),  # 036
+        ("proactive.total", 5, "依申请公开政府信息5条"),  # 038
+        ("applications.received", 2, "近3年我局共收到2件信息公开申请"),  # 030
+        ("applications.received", 1, "2013年全区未收到有关政府信息公开的申请，收到1份有关政府信息公开行政复议申请已及时处理"),  # 005
+        ("applications.received", 3, "2013年全县共收到有关政府信息公开的申请7条，网上申请数3条"),  # 004
+        ("applications.received", 3, "对依申请公开的答复总数3条"),  # 004
+        ("proactive.website", 632, "在政府门户网站开设“行政执法公示”专栏，对行政执法事前、事后情况进行公示，今年共公开632条信息"),  # 031
+        ("proactive.total", 77, "设立“十四五”规划和专项规划、空间规划、区域规划专栏，本年度公开信息77条"),  # 011
+        ("proactive.total", 12, "2015年我局主动公开日常工作的各类公告通知12条"),  # 027
+        ("proactive.wechat", 20, "微信号发布招聘信息20多条"),  # 007
+        ("proactive.wechat", 104, "我局通过官方微信公众号发布104篇《我为群众办实事|食用农产品快速检测结果天天报》系列文章"),  # 038
+    ],
+)
+def test_counts_of_something_else_do_not_bind(field: str, value: int, quote: str) -> None:
+    assert not binds(field, value, quote)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "quote"),
+    [
+        ("applications.received", 7, "2013年全县共收到有关政府信息公开的申请7条，网上申请数3条"),
+        ("applications.total_processed", 3, "对依申请公开的答复总数3条"),
+        ("proactive.website", 1987, "其中通过县政府门户网站本局栏目发布信息1987条"),
+        ("proactive.website", 130, "在政府门户网站“法定主动公开”栏目发布政府信息共130条"),
+        ("proactive.website", 1234, "门户网站各栏目共发布信息1234条"),
+        ("proactive.wechat", 120, "微信公众号发布信息120条"),
+        ("reconsideration.total", 0, "2013年全区未收到有关政府信息公开的行政复议申请"),
+    ],
+)
+def test_the_whole_of_a_channel_or_of_applications_still_binds(field: str, value: int, quote: str) -> None:
+    assert binds(field, value, quote)
