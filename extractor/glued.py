@@ -259,16 +259,32 @@ def table4_run(text: str, lo: int = 0, hi: int | None = None) -> tuple[int, int,
 T2_ROW = re.compile(r"(规\s*章|(?:行\s*政\s*)?规\s*范\s*性\s*文\s*件)[\s|]*(\d[\d\s|]*)")
 
 
+def _table2_law(header: str, cells: tuple[int, ...]) -> bool:
+    """The arithmetic of table 二's three columns, as its header names them. 2021 (本年制发 |
+    本年废止 | 现行有效): what was made this year is still in force or was repealed, so made ≤
+    repealed + in force. 2019 (本年新制作 | 本年新公开 | 对外公开总数): this year's newly published are
+    among all published, so new ≤ total. Without a header, every reading stands."""
+    made, second, third = cells
+    if "现行有效" in header:
+        return made <= second + third
+    if "对外公开总数" in header:
+        return second <= third
+    return True
+
+
 def table2_rows(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[str, int, int, set[int]]]:
     """(label, start, end, first cells) of table 二's 规章 and 规范性文件 rows: the first cell is
-    this year's count (本年制发 / 本年新制作) under every reading of the row's three cells."""
+    this year's count (本年制发 / 本年新制作) under every reading of the row's three cells that the
+    table's arithmetic allows (all of them where none does)."""
     hi = len(text) if hi is None else hi
     out: list[tuple[str, int, int, set[int]]] = []
     for m in T2_ROW.finditer(text, lo, hi):
         run = m.group(2).replace("|", " ").rstrip()
         if re.match(r"\s*[.．、]", text[m.end(2) : m.end(2) + 2]):
             run = run[:-1].rstrip()  # the next row's index
-        firsts = {r[0] for r in splits(run, 3)}
+        readings = splits(run, 3)
+        lawful = [r for r in readings if _table2_law(text[max(0, m.start() - 160) : m.start()], r)]
+        firsts = {r[0] for r in lawful or readings}
         if firsts and len(re.sub(r"\s", "", run)) >= 3:
             label = re.sub(r"\s", "", m.group(1))
             end = m.start(2) + len(run)

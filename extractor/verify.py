@@ -194,15 +194,25 @@ def _bound_here(field: str, view: str, mention: Mention, all_mentions: list[Ment
     cuts = [i + 1 for i, ch in enumerate(window) if ch in CLAUSE_END]
     starts = [c for c in reversed(cuts)][:3] + [0]  # this clause, then up to three before it
     governing = None
-    for i, st in enumerate(starts if not mention.phrase else ()):
+    at = -1
+    for at, st in enumerate(starts if not mention.phrase else ()):
         # A clause before that says none of its subject (未收到…申请，收到1份…行政复议申请) does not
         # govern this number: it cannot count what the report says did not happen.
-        if i and ZERO_WORDS.search(window[st : starts[i - 1]]):
+        if at and ZERO_WORDS.search(window[st : starts[at - 1]]):
             break
         governing = _governing(window[st:])
         if governing is not None:
             g_start, g_end, fields = governing[0] + st, governing[1] + st, governing[2]
             break
+    if governing is not None and at == 0 and len(starts) > 1 and all(SUBJECTS[f].generic for f in fields):
+        # 通过…门户网站的…专栏主动公开，共公开政府信息34条: a broad subject summed (共…) right after a
+        # clause that names one channel it went through counts that channel, as in one clause.
+        prev = window[starts[1] : starts[0]]
+        via = CHANNEL_BEFORE.search(prev)
+        named = [t for t in _subjects(prev[via.end() :]) if set(t[2]) & set(CHANNELS)] if via else []
+        if len(named) == 1 and re.match(r"\s*(?:共计|共|合计)", window[starts[0] :]):
+            off = starts[1] + via.end()  # type: ignore[union-attr]
+            g_start, g_end, fields = named[0][0] + off, named[0][1] + off, named[0][2]
     if governing is None:
         # The subject right after the measure: 共有2件行政复议案件, 召开12场新闻发布会; not one in
         # a note on the number (答复3050件（含上年度结转申请34件）: 3050 is not the carried-over).

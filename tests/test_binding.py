@@ -300,6 +300,12 @@ def test_counts_of_something_else_do_not_bind(field: str, value: int, quote: str
     assert not binds(field, value, quote)
 
 
+def test_a_sum_after_a_clause_naming_two_channels_is_neither_channels() -> None:
+    quote = "通过政府网站、政务微博等渠道主动公开，共公开政府信息500条"
+    assert not binds("proactive.website", 500, quote) and not binds("proactive.weibo", 500, quote)
+    assert not binds("proactive.total", 34, "通过“中国平潭”政府门户网站的“政府信息公开”专栏主动公开，共公开政府信息34条")
+
+
 @pytest.mark.parametrize(
     ("field", "value", "quote"),
     [
@@ -310,6 +316,8 @@ def test_counts_of_something_else_do_not_bind(field: str, value: int, quote: str
         ("proactive.website", 1234, "门户网站各栏目共发布信息1234条"),
         ("proactive.wechat", 120, "微信公众号发布信息120条"),
         ("reconsideration.total", 0, "2013年全区未收到有关政府信息公开的行政复议申请"),
+        # 033 (dev): the channel in the clause before, the sum (共…) in the next
+        ("proactive.website", 34, "通过“中国平潭”政府门户网站的“政府信息公开”专栏主动公开，共公开政府信息34条"),
     ],
 )
 def test_the_whole_of_a_channel_or_of_applications_still_binds(field: str, value: int, quote: str) -> None:

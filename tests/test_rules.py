@@ -278,7 +278,7 @@ def test_zero_for_reconsideration_only_leaves_litigation_null() -> None:
 
 
 APPROXIMATE = [
-    ("proactive", "政府网站发布便民信息300余条。", "proactive.website", 300),
+    ("proactive", "政府网站发布政务信息300余条。", "proactive.website", 300),
     ("proactive", "通过政务微信发布信息1600余条。", "proactive.wechat", 1600),
     ("proactive", "政府网站发布信息超过5000条。", "proactive.website", 5000),
     ("proactive", "全年主动公开政府信息2300余条。", "proactive.total", 2300),
