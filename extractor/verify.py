@@ -43,6 +43,7 @@ from .vocabulary import (
     INSTRUCTION,
     JOINED,
     LISTED_AFTER,
+    MADE_WHOLE,
     MULTI_YEAR,
     NONE_BEFORE,
     OTHER_BUSINESS,
@@ -243,9 +244,12 @@ def _bound_here(field: str, view: str, mention: Mention, all_mentions: list[Ment
         # 其中 earlier in the sentence: a breakdown of the whole, not the whole; unless what
         # follows it is the year's share of a running total (…累计805条，其中2014年度…360条).
         breakdown = "其中" in lead and not YEAR_BOUND.search(lead[lead.rfind("其中") :])
-        if breakdown or BLOCKERS_GENERIC.search(window[g_end:]) or (UNITS_PART.search(clause) and not WHOLE.search(clause)):
+        # …制作、获取政府信息总数1873条，其中主动公开政府信息425条: the whole is what was made, and
+        # the items disclosed among it are all of them, not a part of the disclosed.
+        made = field == "proactive.total" and bool(MADE_WHOLE.search(lead[: lead.rfind("其中")]))
+        if (breakdown and not made) or BLOCKERS_GENERIC.search(window[g_end:]) or (UNITS_PART.search(clause) and not WHOLE.search(clause)):
             return False
-        if PART_BEFORE_GENERIC.search(before) and not YEAR_BOUND.search(clause):
+        if PART_BEFORE_GENERIC.search(before) and not YEAR_BOUND.search(clause) and not made:
             return False
     clause_lead = re.split(f"[{CLAUSE_END}]", view[sent : mention.start])[-1]
     if field.startswith("proactive.") and not subject.generic and BLOCKERS_CHANNEL.search(clause_lead):

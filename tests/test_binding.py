@@ -322,3 +322,12 @@ def test_a_sum_after_a_clause_naming_two_channels_is_neither_channels() -> None:
 )
 def test_the_whole_of_a_channel_or_of_applications_still_binds(field: str, value: int, quote: str) -> None:
     assert binds(field, value, quote)
+
+
+def test_items_disclosed_among_all_made_are_the_total() -> None:
+    # 032 (dev): the whole before 其中 is what was made, so 其中主动公开 is every item disclosed;
+    # after a whole of items disclosed, 其中 is a part.
+    assert binds("proactive.total", 90, "2019年制作、获取政府信息总数330条，其中主动公开政府信息90条")
+    assert not binds("proactive.total", 330, "2019年制作、获取政府信息总数330条，其中主动公开政府信息90条")
+    assert not binds("proactive.total", 20, "全年主动公开政府信息500条，其中主动公开规范性文件20条")
+    assert not binds("proactive.total", 60, "全年主动公开政府信息500条，其中主动公开政府信息60条")

@@ -91,9 +91,9 @@ def test_each_field_lists_only_the_numbers_that_state_it() -> None:
 
 
 def test_a_value_is_offered_from_where_the_evidence_check_accepts_it() -> None:
-    # 001_pingtansyq_2011 states 425 twice: after 其中 in a sentence (…信息总数1873条，其中主动公开
-    # 政府信息425条: a part, refused by the evidence check) and in its statistics table. The one
-    # line for 425 must be the table's, or the model's right choice is dropped.
+    # 001_pingtansyq_2011 states 425 twice: in a sentence (…信息总数1873条，其中主动公开政府信息425条)
+    # and in its statistics table. A value is listed once, from a place the evidence check accepts
+    # (the table's reading first), so the model's choice of it reaches the record.
     doc = read_document(GOLD_DIR.parent / "corpus" / "001_pingtansyq_2011.txt")
     sections = find_sections(doc.text)
     rules, _ = extract_claims(doc, sections)
