@@ -98,6 +98,10 @@ def binding_view(quote: str) -> str:
     return normalise(re.sub(r"(?<=\d)[\s|]+(?=\d)", "|", quote))
 
 
+# A label that names a count of items or applications, the number right after it (信息数130, 申请数3).
+_COUNT_LABEL = re.compile(r"(?:信息|申请|文件|件|条)总?数(?:量)?(?:为|是)?$")
+
+
 def mentions(view: str) -> list[Mention]:
     """Every standalone number token of the view with its measure word ('' when none follows).
 
@@ -121,6 +125,8 @@ def mentions(view: str) -> list[Mention]:
                 measure, e = ch, k + 1
             elif view.startswith("万元", k) or view.startswith("亿元", k):
                 value, measure, e = value * (10_000 if view[k] == "万" else 100_000_000), "元", k + 2
+            elif _COUNT_LABEL.search(view, 0, s) and (e == len(view) or view[e] in "，,。；;"):
+                measure = "条"  # a count named by its label, with no measure word: 其中主动公开信息数130，
         phrase = bool(measure) and (not m.group(0)[0].isdigit() or measure == "个") and bool(
             re.match(r"[\u4e00-\u9fff]", view[e : e + 1]))
         out.append(Mention(value, s, e, measure, phrase))

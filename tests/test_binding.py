@@ -331,3 +331,12 @@ def test_items_disclosed_among_all_made_are_the_total() -> None:
     assert not binds("proactive.total", 330, "2019年制作、获取政府信息总数330条，其中主动公开政府信息90条")
     assert not binds("proactive.total", 20, "全年主动公开政府信息500条，其中主动公开规范性文件20条")
     assert not binds("proactive.total", 60, "全年主动公开政府信息500条，其中主动公开政府信息60条")
+
+
+def test_a_count_named_by_its_label_needs_no_measure_word() -> None:
+    # 042 (dev): …印发公文类政府信息共514条，其中主动公开信息数130，依申请公开信息数363条
+    sentence = "全年印发公文类政府信息共514条，其中主动公开信息数130，依申请公开信息数363条"
+    assert binds("proactive.total", 130, sentence)
+    assert not binds("proactive.total", 514, sentence)
+    # Only a label of items or applications: followers are not items published.
+    assert not binds("proactive.weibo", 12000, "政务微博粉丝数12000，")
