@@ -107,7 +107,7 @@ INFO_KIND = re.compile(r"(?<!受理)(?:依申请公开|不予公开)的?(?:政�
 CHANNELS = ("proactive.website", "proactive.gazette", "proactive.weibo", "proactive.wechat")
 # A named column of a website (“行政执法公示”专栏, 十四五规划…专栏) counts its own items, part of the
 # whole; not the disclosure column itself (“政府信息公开”专栏, “法定主动公开”栏目) nor every column (各栏目).
-COLUMN = re.compile(r"(?<![各全所有])(?:专栏|栏目|专题)")
+COLUMN = re.compile(r"(?<!各)(?<!全)(?<!所有)(?:专栏|栏目|专题)")
 # A whole of information made (制作、获取政府信息总数1873条, 印发公文类政府信息共514条): what is
 # disclosed among it (其中主动公开…) is the whole of what was disclosed.
 MADE_WHOLE = re.compile(r"(?:制作|获取|产生|印发|制发)[^，,。；;]{0,16}?(?:信息|文件)[^，,。；;]{0,8}?\d+\s*[条件份个][，,]?\s*$")
