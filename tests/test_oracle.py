@@ -22,6 +22,6 @@ def test_the_oracle_brings_llm_to_the_gold_record() -> None:
     report = score(oracle_results(golds, GOLD_DIR))
     o = report.overall
     assert o.wrong_value == 0 and o.hallucination == 0, {r.document: r.mistakes for r in report.documents}
-    # Every reading of an ambiguous glued run is offered (011's table 二, 规范性文件8855698: 8, 88,
-    # 885…), so the oracle's choice reaches the record there too.
+    # Every reading of an ambiguous glued run is offered (011's table 二, 规范性文件8855698: 8 or 88
+    # under the table's arithmetic), so the oracle's choice reaches the record there too.
     assert o.f1 == 1.0, {r.document: r.mistakes for r in report.documents}

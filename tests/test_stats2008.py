@@ -12,9 +12,13 @@ from extractor.verify import binds
 CORPUS = ROOT / "eval" / "corpus"
 
 
-def values(name: str, stated: dict[str, set[float | int]] | None = None) -> dict[str, object]:
-    claims, _ = stat_claims(read_document(CORPUS / name).text, stated or {})
+def values_of(text: str, stated: dict[str, set[float | int]] | None = None) -> dict[str, object]:
+    claims, _ = stat_claims(text, stated or {})
     return {c.field: c.value for c in claims}
+
+
+def values(name: str, stated: dict[str, set[float | int]] | None = None) -> dict[str, object]:
+    return values_of(read_document(CORPUS / name).text, stated)
 
 
 def test_cells_apart_and_pipe_rows() -> None:
@@ -100,11 +104,6 @@ def test_a_single_zero_cell_is_the_years_zero() -> None:
     assert values("005_pingtansyq_2013.txt")["proactive.gazette"] == 0
     # A single nonzero cell could be either column: it gives no value.
     assert "proactive.gazette" not in values_of("指标名称 计量单位 本年度 历年累计 主动公开信息数 条 12 30 其中：1、网站公开 条 12 30 2、政府公报公开 条 5 受理依申请公开信息总数 条 0 0")
-
-
-def values_of(text: str) -> dict[str, object]:
-    claims, _ = stat_claims(text, {})
-    return {c.field: c.value for c in claims}
 
 
 def test_the_tables_one_reading_stands_over_prose_that_says_otherwise() -> None:
