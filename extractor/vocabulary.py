@@ -34,7 +34,10 @@ SUBJECTS: dict[str, Subject] = {
     "proactive.wechat": Subject(r"微信(?:公众号)?|公众号", "条篇则"),  # a 公众号 is a WeChat official account
     "proactive.press_conferences": Subject(r"新闻发布会|发布会", "场次期"),
     "proactive.policy_interpretations": Subject(
-        r"政策解读|解读(?=[^，,。；;]{0,10}?(?:文件|政策))", "条篇件个期次份项"
+        # 解读 named as interpretation material (解读材料, 图文解读, 政策文件解读), not a column's name
+        # alone (热点解读22条, one column in a list of a website's columns)
+        r"政策解读|解读(?=[^，,。；;]{0,10}?(?:文件|政策))|(?:图文|图片|视频|动漫|图表|图示|专家|文件)解读"
+        r"|解读(?:材料|稿件|稿|文章|产品)", "条篇件个期次份项"
     ),
     # Documents made this year; 刊登规章、规范性文件等93件 is what a gazette carried, not what was made.
     "proactive.regulations_issued": Subject(r"(?:制发|制定|出台|印发)(?:了)?(?:各类)?(?:规章|(?:行政)?规范性文件)", "件个部份项"),

@@ -340,3 +340,18 @@ def test_a_count_named_by_its_label_needs_no_measure_word() -> None:
     assert not binds("proactive.total", 514, sentence)
     # Only a label of items or applications: followers are not items published.
     assert not binds("proactive.weibo", 12000, "政务微博粉丝数12000，")
+
+
+@pytest.mark.parametrize(
+    ("value", "quote", "stated"),
+    [
+        (15, "全年发布解读材料15篇", True),
+        (12, "共发布解读稿件12篇", True),
+        (8, "发布图文解读8篇", True),
+        (10, "发布政策文件解读10篇", True),
+        # seed 004: one column among a website's columns, after 其中
+        (22, "其中:乌鲁木齐要闻1025条;自治区要闻465条;国务院信息12条;通知公告20条;便民提示93条;热点解读22条", False),
+    ],
+)
+def test_interpretations_are_named_as_material_not_by_a_columns_name(value: int, quote: str, stated: bool) -> None:
+    assert binds("proactive.policy_interpretations", value, quote) is stated
