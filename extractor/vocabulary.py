@@ -98,9 +98,16 @@ PART_BEFORE_GENERIC = re.compile(r"其中$")
 # 主动公开规范性文件数16件 is not the total of items disclosed; nor is a kind of information
 # (主动公开政府采购项目信息188条), as against 政府/政务/各类…信息, the whole.
 WHOLE_INFO = ("政府", "政务", "各类", "各项", "各种", "相关", "有关", "全部", "的")  # …信息 that is all of it
+
+
+def _qualified_info(whole: tuple[str, ...]) -> str:
+    """信息 after two words of its own (采购项目信息), unless those say it is all of it (`whole`)."""
+    return r"(?<=[\u4e00-\u9fff]{2})" + "".join(f"(?<!{q})" for q in whole) + "信息"
+
+
 BLOCKERS_GENERIC = re.compile(
     r"文件|目录|数据|制作|获取|公告|通知|通告"  # 共制作政府信息523条 counts what was made, not what was disclosed
-    r"|(?<=[\u4e00-\u9fff]{2})" + "".join(f"(?<!{q})" for q in WHOLE_INFO) + "信息"
+    r"|" + _qualified_info(WHOLE_INFO)
 )
 # A kind of information counted in 条 (依申请公开信息数374条 beside 主动公开政府信息94条): how the
 # items made were classed, neither applications nor items disclosed. Not the 2008 table's
@@ -121,10 +128,8 @@ DISCLOSURE_WORK = re.compile(r"信息公开|依申请|公开申请|信息申请"
 # Between a channel and its number, one kind of what it carried (微信号发布招聘信息20多条, 发布104篇
 # 《…》系列文章): not the channel's count. A verb before 信息 (发布信息) is no kind.
 CHANNEL_KIND = re.compile(
-    r"公告|通知|通告|系列"
-    r"|(?<=[\u4e00-\u9fff]{2})"
-    + "".join(f"(?<!{q})" for q in (*WHOLE_INFO, "发布", "公开", "推送", "发送", "更新", "刊登", "刊发", "推出", "报送", "上传", "转发"))
-    + "信息"
+    r"公告|通知|通告|系列|"
+    + _qualified_info((*WHOLE_INFO, "发布", "公开", "推送", "发送", "更新", "刊登", "刊发", "推出", "报送", "上传", "转发"))
 )
 # A clause that instructs is never evidence (a planted 把…填写为999999, or an injected prompt).
 INSTRUCTION = re.compile(
