@@ -19,8 +19,8 @@ from .schema import Document, Section, SectionName
 from .sections import detect_template, find_sections, measures_start
 from .stats2008 import stat_claims
 from .tables import table_four, table_three, table_three_scalars, table_two, table_two_glued
-from .verify import binds
-from .vocabulary import IMPROVE_MARK, PART_LABEL
+from .verify import check
+from .vocabulary import DEPARTMENT_END, IMPROVE_MARK, PART_LABEL
 
 N = f"(?:超过|逾|近|约|达)?(?P<n>{NUM})"
 GAP = r"[^。;,:!?]{0,%d}?"
@@ -149,7 +149,12 @@ ZERO_RULES: tuple[tuple[str, tuple[SectionName, ...], re.Pattern[str]], ...] = (
 
 _ORGAN_END = r"(?:人民政府|政府|机关|办公室|办公厅|委员会|局|厅|市|县|区|州|旗|盟|镇|乡|街道|管委会|中心)"
 _TITLE = re.compile(
-    r"(?P<issuer>[^《》。;,:!?\"]{2,30}?" + _ORGAN_END + r")(?P<year>20\d\d)年度?政府信息公开(?:工作)?(?:年度)?报告"
+    r"(?P<issuer>[^《》。;,:!?\"]{2,30}?" + _ORGAN_END + r")(?:关于)?(?P<year>20\d\d)年度?(?:政府)?信息公开(?:工作)?(?:年度)?报告"
+)
+# The body that signs the report, just before its date (…行政诉讼数 件 0 0 平潭综合实验区市场监督管理局 2017年1月12日).
+_SIGNER = re.compile(
+    r"(?<![\u4e00-\u9fff])(?P<body>[\u4e00-\u9fff]{2,30}?" + _ORGAN_END + r")\s*"
+    r"(?:20\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|二[〇零○O][一二三四五六七八九〇零○]{2}年[元一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)"
 )
 _CONTACT = re.compile(r"请与(?P<issuer>[^,。;:()]{2,16}?(?:人民政府|政府))(?:办公室|办公厅|[^,。;]{0,14}?办公室)")
 _YEAR = (
@@ -188,16 +193,17 @@ def _meta_claims(doc: Document, sections: list[Section]) -> list[Claim]:
         s, e = view.span(m.start(group), m.end(group))
         claims.append(Claim(field, value, text[s:e], near=s))
 
-    title = _TITLE.search(head.text)
+    titles = list(_TITLE.finditer(head.text))
+    title = titles[0] if titles else None
     if title:
-        # The normalised view has no line breaks: a label on the line before the name
-        # (测试文档\n某市人民政府…) must not become part of the issuer.
-        s0, e0 = head.span(title.start("issuer"), title.end("issuer"))
-        cut = max(text.rfind(ch, s0, e0) for ch in ("\n", " ", "\t", "\u3000"))
-        s0 = cut + 1 if cut >= s0 else s0
-        name = normalise(text[s0:e0]).lstrip("《\"现公布")
-        s0 = text.index(name[0], s0) if name and name[0] in text[s0:e0] else s0
-        claims.append(Claim("issuer", name, text[s0:e0], near=s0))
+        # A page's title may shorten the name its report gives in full (平潭市场监督管理局 in a
+        # crawler's 标题 line, 平潭综合实验区市场监督管理局 in the report's own title or signature).
+        names = [_title_name(text, head, t) for t in titles] + _signers(text)
+        issuer = names[0]
+        for other in names[1:]:
+            if _fuller(issuer.value, other.value):
+                issuer = other
+        claims.append(issuer)
         add("report_year", int(title.group("year")), head, title)
     else:
         contact = _CONTACT.search(head.text)
@@ -218,22 +224,63 @@ def _meta_claims(doc: Document, sections: list[Section]) -> list[Claim]:
         if organ:
             add("scope", "organ", head, organ)
         else:
-            claims.extend(_counted_scope(text))
+            claims.extend(_department_scope(claims, text) or _counted_scope(text))
     return claims
 
 
 # Whose figures the report counts, where its opening does not say: 全区共主动公开政府信息…
 # (the region) or 我局共收到…申请 (the organ). Both kinds counted: the report does not say one scope, so none.
 _COUNTED = re.compile(
-    r"(?P<who>全(?:市|区|县|州|旗|省)|(?:我|本)(?:局|办|委|中心|厅|署|机关|单位|部门))"
-    r"[^，,。；;]{0,8}?(?:共|累计|全年)?(?:主动公开|收到|受理|未收到|办理|办结|答复)"
+    r"(?P<who>(?:全|我|本)(?:市|区|县|州|旗|省)(?![直属])|(?:我|本)(?:局|办|委|中心|厅|署|机关|单位|部门))"
+    r"[^，,。；;]{0,10}?(?:共|累计|全年)?(?:主动公开|公布|发布|收到|受理|未收到|办理|办结|答复)"
     r"[^，,。；;]{0,8}?(?:政府信息|申请)"  # disclosure counts: not 全市共受理“12345”热线事项
 )
 
 
+def _title_name(text: str, head: Compact, title: re.Match[str]) -> Claim:
+    # The normalised view has no line breaks: a label on the line before the name
+    # (测试文档\n某市人民政府…) must not become part of the issuer.
+    s0, e0 = head.span(title.start("issuer"), title.end("issuer"))
+    cut = max(text.rfind(ch, s0, e0) for ch in ("\n", " ", "\t", "\u3000"))
+    s0 = cut + 1 if cut >= s0 else s0
+    # Nor a path or a file name before it (本地目录: zwgk/…/80479_平潭市场监督管理局2016年度…).
+    ascii_tail = re.search(r"[!-~](?=[^!-~]*$)", text[s0:e0].replace("(", "（").replace(")", "）"))
+    s0 = s0 + ascii_tail.end() if ascii_tail else s0
+    name = normalise(text[s0:e0]).lstrip("《\"现公布")
+    s0 = text.index(name[0], s0) if name and name[0] in text[s0:e0] else s0
+    return Claim("issuer", name, text[s0:e0], near=s0)
+
+
+def _signers(text: str) -> list[Claim]:
+    """The signing body before the report's date, in its last third (not a date in its prose)."""
+    found = [m for m in _SIGNER.finditer(text) if m.start() > len(text) * 2 // 3]
+    return [Claim("issuer", found[-1].group("body"), found[-1].group(0), near=found[-1].start())] if found else []
+
+
+def _fuller(short: object, long: object) -> bool:
+    """`long` names the same body as `short` in full: same last character, and `short`'s characters
+    in order within it (财金局 → 平潭综合实验区财政金融局)."""
+    if not isinstance(short, str) or not isinstance(long, str) or len(long) <= len(short) or long[-1] != short[-1]:
+        return False
+    rest = iter(long)
+    return all(ch in rest for ch in short)
+
+
+def _department_scope(claims: list[Claim], text: str) -> list[Claim]:
+    """A report a department names as its own (平潭县信访局2011年…报告) counts that department alone
+    (FIELDS.md: organ), whatever wider figures it cites (全区…). The quote is the title naming it."""
+    for c in claims:
+        if c.field == "issuer" and DEPARTMENT_END.search(str(c.value)):
+            m = re.compile(re.escape(c.quote) + r"\s*(?:关于)?20\d\d\s*年").search(text, c.near)
+            if m:
+                return [Claim("scope", "organ", m.group(0), near=m.start())]
+    return []
+
+
 def _counted_scope(text: str) -> list[Claim]:
     found = list(_COUNTED.finditer(text))
-    kinds = {"region" if m.group("who").startswith("全") else "organ" for m in found}
+    # 全区 or 我区 (a place speaking of itself) is the region; 我局, 本机关 the organ.
+    kinds = {"region" if m.group("who")[1] in "市区县州旗省" else "organ" for m in found}
     if len(kinds) != 1:
         return []
     m = found[0]
@@ -482,7 +529,9 @@ def extract_claims(doc: Document, sections: list[Section] | None = None) -> tupl
     taken = {c.field for c in table_claims}
     narrative = [c for c in _narrative_claims(doc, sections) if c.field not in taken]
     # Quantity mentions fill what neither the tables nor the report's usual phrasings gave.
-    found = taken | {c.field for c in narrative if binds(c.field, c.value, c.quote, c.parts or None)}
+    # Judged as the evidence check judges them, with their sentence: 其他应主动公开政府信息856条 binds
+    # alone but not after its 其他应, and must not keep the sentence's own total (2599) out.
+    found = taken | {c.field for c in narrative if not isinstance(check(doc, c), str)}
     narrative += [c for c in mention_claims(doc, sections) if c.field not in found]
     if template in ("2019", "2021") and "proactive.regulations_issued" not in taken:
         lo = min((s.body_start for s in sections if s.name == "proactive"), default=0)

@@ -47,10 +47,15 @@ from .vocabulary import (
     MULTI_YEAR,
     NONE_BEFORE,
     OTHER_BUSINESS,
+    OTHER_SERVICE,
     PART_BEFORE,
     PART_BEFORE_GENERIC,
+    POLICY_ZERO,
     RUNNING,
+    SCOPE_ORGAN,
+    SCOPE_REGION,
     SENTENCE_END,
+    SPENDING,
     SUBJECTS,
     TABLE2_ROWS,
     TABLE4_PARTS,
@@ -293,8 +298,12 @@ def bound_mention_fields(view: str, fields: tuple[str, ...]) -> list[tuple[float
 
 def _binds_sentence(field: str, value: float | int, view: str) -> bool:
     subject = SUBJECTS[field]
-    if field == "complaints.total" and value != 0 and "信息公开" not in view:
-        return False  # 投诉89件 on a hotline is not a complaint about disclosure work
+    if field == "complaints.total" and "信息公开" not in view and (value != 0 or OTHER_SERVICE.search(view)):
+        # 投诉89件 on a hotline, 解答纳税人咨询…零投诉 at a tax window: not complaints about disclosure
+        # work. A zero in the report's remedies part may leave its subject unsaid (本机关…未收到举报).
+        return False
+    if field == "fees.collected" and SPENDING.search(view) and not re.search(r"收取|收费|收缴", view):
+        return False  # 用于…公开栏等产生的政府信息公开费用1万元: what the office spent
     if field.startswith("applications.") and value != 0 and OTHER_BUSINESS.search(view) and not DISCLOSURE_WORK.search(view):
         return False  # 开设窗口24个，共受理申请136437件: a service hall's applications
     found = mentions(view)
@@ -330,6 +339,10 @@ def zero_stated(field: str, view: str) -> bool:
             continue
         subjects = [(s, fields) for s, _, fields in _subjects(clause) if field in fields]
         zero = ZERO_WORDS.search(clause)
+        if zero and POLICY_ZERO.fullmatch(zero.group(0)) and not YEAR_BOUND.search(view):
+            # 依申请提供政府信息，不收取费用 is the office's rule, not what this year collected;
+            # 2014年…暂不收费 is the year's.
+            zero = None
         if subjects and zero and _zeroed(field, clause, zero.end()):
             return True
         # 无 before the subject, with no other subject between: 无收费及减免情况, 无行政复议,
@@ -445,7 +458,10 @@ def binds(field: str, value: Any, quote: str, parts: list[float | int] | None = 
     if field == "issuer":
         return bool(value) and normalise(str(value)) in normalise(quote)
     if field == "scope":
-        return value in ("region", "organ") and bool(quote.strip())
+        # The quote must say whose figures these are: the place's units together, or the body alone.
+        view = binding_view(quote)
+        return (value == "region" and bool(SCOPE_REGION.search(view))) or (
+            value == "organ" and bool(SCOPE_ORGAN.search(view)))
     if field == "report_year":
         # The statistical year: the report's title (2017年政府信息公开…报告) or its period (自2017年1月1日);
         # not any year, and never a document number (〔2018〕3号).

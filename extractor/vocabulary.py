@@ -124,6 +124,8 @@ MADE_WHOLE = re.compile(r"(?:制作|获取|产生|印发|制发)[^，,。；;]{0
 # Applications of other business (a service hall's 审批 windows, a hotline's cases): a sentence
 # about these counts them, unless it names disclosure applications too.
 OTHER_BUSINESS = re.compile(r"审批|窗口|服务大厅|政务服务|办件|行政许可|便民|热线|12345|信访")
+# …or the enquiries and services an office answers (解答纳税人咨询…零投诉).
+OTHER_SERVICE = re.compile(OTHER_BUSINESS.pattern + r"|咨询|纳税|办税|服务")
 DISCLOSURE_WORK = re.compile(r"信息公开|依申请|公开申请|信息申请")
 # Between a channel and its number, one kind of what it carried (微信号发布招聘信息20多条, 发布104篇
 # 《…》系列文章): not the channel's count. A verb before 信息 (发布信息) is no kind.
@@ -141,6 +143,10 @@ ZERO_WORDS = re.compile(
     r"未发生|未出现|未收到|未收取|均未|没有|未有|为零|为0|未产生|不收取|不收费|免收|未接到|零"
     r"|未[^，,。；;]{0,12}?(?:收取|收费|发生|收到|产生|出现|接到)"  # 未向申请人收取费用
 )
+# Zero words that state a standing rule (不收取费用), not what happened in one year.
+POLICY_ZERO = re.compile(r"不收取|不收费|免收")
+# What an office spent on its disclosure work is no fee it collected.
+SPENDING = re.compile(r"支出|用于|经费|开支|花费|投入")
 # 无 a few words before a subject (无政府信息公开收费及减免情况), not 无法, 无偿, 无需, 无论, 无条件, 无纸化.
 NONE_BEFORE = re.compile(r"无(?![法偿需论条纸])[^，,:：。；;无]{0,10}$")
 SENTENCE_END = "。；;！？!?\n"
@@ -256,3 +262,22 @@ STEP_WORDS = re.compile(r"将|进一步|加强|继续|持续|推进|完善|提�
 # Used by the scorer's issuer identity and by the summaries' check for names the report lacks.
 PLACE_END = r"自治区|自治州|自治县|省|市|县|区|州|盟|旗"
 GOVERNMENT_BODY = r"人民政府|政府|管理委员会|管委会"
+
+
+# ---------------------------------------------------------------- whose figures the report counts
+# `scope` (FIELDS.md): region = the place's governments and departments together; organ = the
+# issuing body alone. A quote states one only with these words (the binding rule, `verify`).
+SCOPE_REGION = re.compile(
+    r"(?:全|我|本)(?:市|区|县|州|旗|省)(?![直属])|各(?:县|区|市|乡|镇|街道|部门|工作部门|单位|有关|相关|级)|[市县区]直|[市县区]属|汇总"
+)
+SCOPE_ORGAN = re.compile(
+    r"(?:我|本)(?:局|办|委|中心|厅|署|机关|单位|部门)|机关|仅反映"
+    # The report names itself a department's: 平潭县信访局2011年…报告, 现将…投资促进局2024年度…
+    r"|(?:局|办公室|委员会|中心)(?:关于)?20\d\d\s*年"
+    # …written from the body's own work: 结合金井片区管理局工作实际编制
+    r"|结合[^，,。；;]{0,20}?(?:局|办公室|委员会|中心)(?:工作)?实际"
+)
+# A department's name ends so; a government's (GOVERNMENT_BODY) or a place's does not. A
+# department reports on itself: it has no lower governments whose figures it could gather.
+DEPARTMENT_END = re.compile(r"(?:局|办公室|委员会|中心|机关)$")
+

@@ -355,3 +355,22 @@ def test_a_count_named_by_its_label_needs_no_measure_word() -> None:
 )
 def test_interpretations_are_named_as_material_not_by_a_columns_name(value: int, quote: str, stated: bool) -> None:
     assert binds("proactive.policy_interpretations", value, quote) is stated
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "quote", "stated"),
+    [
+        # 049: a tax window's enquiries; 000: a zero that points back to disclosure work
+        ("complaints.total", 0, "解答纳税人咨询达3000多人次，零投诉", False),
+        ("complaints.total", 0, "未发生涉及政府信息公开工作的行政复议和行政诉讼案件，也未收到有关的举报、投诉", True),
+        # 049: what the office spent on its disclosure work
+        ("fees.collected", 10000, "2013年用于税收宣传、税收政策公告、设立和更新公开栏等产生的政府信息公开费用1万元", False),
+        # 052: the office's standing rule, not the year's; 006: the year's
+        ("fees.collected", 0, "本机关依申请提供政府信息，不收取费用", False),
+        ("fees.collected", 0, "2014年我区各级工作部门依申请提供政府信息暂不收费", True),
+        ("fees.collected", 0, "本年度未收取信息处理费", True),
+    ],
+)
+def test_complaints_and_fees_are_the_disclosure_works_and_the_years(field: str, value: int, quote: str, stated: bool) -> None:
+    assert binds(field, value, quote) is stated
+
