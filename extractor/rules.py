@@ -17,9 +17,9 @@ from .mentions import mention_claims
 from .numbers import NUM, is_approximate, parse_number
 from .schema import Document, Section, SectionName
 from .sections import detect_template, find_sections, measures_start
-from .stats2008 import stat_claims
+from .stats2008 import STAT_FIELDS, stat_claims
 from .tables import table_four, table_three, table_three_scalars, table_two, table_two_glued
-from .verify import check
+from .verify import binding_view, bound_mention_fields, check
 from .vocabulary import DEPARTMENT_END, IMPROVE_MARK, PART_LABEL
 
 N = f"(?:超过|逾|近|约|达)?(?P<n>{NUM})"
@@ -246,6 +246,9 @@ def _title_name(text: str, head: Compact, title: re.Match[str]) -> Claim:
     # Nor a path or a file name before it (本地目录: zwgk/…/80479_平潭市场监督管理局2016年度…).
     ascii_tail = re.search(r"[!-~](?=[^!-~]*$)", text[s0:e0].replace("(", "（").replace(")", "）"))
     s0 = s0 + ascii_tail.end() if ascii_tail else s0
+    # Nor the words of a sentence that announces it (特向社会公布平潭综合实验区海坛片区管理局2024年度…).
+    announced = list(re.finditer(r"公布|发布|印发|报送|现将", text[s0:e0]))
+    s0 = s0 + announced[-1].end() if announced else s0
     name = normalise(text[s0:e0]).lstrip("《\"现公布")
     s0 = text.index(name[0], s0) if name and name[0] in text[s0:e0] else s0
     return Claim("issuer", name, text[s0:e0], near=s0)
@@ -275,6 +278,21 @@ def _department_scope(claims: list[Claim], text: str) -> list[Claim]:
             if m:
                 return [Claim("scope", "organ", m.group(0), near=m.start())]
     return []
+
+
+_RUNNING_CLAUSE = re.compile(r"[^。；;！？!?\n，,]*累计[^。；;！？!?\n，,]*")
+
+
+def _running_totals(text: str) -> dict[str, set[float | int]]:
+    """Running totals the report states in words (历年累计主动公开政府信息2027条): with 累计 set
+    aside, the clause binds its number to the field. They choose among the 2008 table's readings."""
+    out: dict[str, set[float | int]] = {}
+    for m in _RUNNING_CLAUSE.finditer(text):
+        view = binding_view(m.group(0).replace("历年累计", "").replace("累计", ""))
+        for value, _, fields in bound_mention_fields(view, STAT_FIELDS):
+            for f in fields:
+                out.setdefault(f, set()).add(value)
+    return out
 
 
 def _counted_scope(text: str) -> list[Claim]:
@@ -531,25 +549,28 @@ def extract_claims(doc: Document, sections: list[Section] | None = None) -> tupl
     # Quantity mentions fill what neither the tables nor the report's usual phrasings gave.
     # Judged as the evidence check judges them, with their sentence: 其他应主动公开政府信息856条 binds
     # alone but not after its 其他应, and must not keep the sentence's own total (2599) out.
-    found = taken | {c.field for c in narrative if not isinstance(check(doc, c), str)}
-    narrative += [c for c in mention_claims(doc, sections) if c.field not in found]
+    holds = [c for c in narrative if not isinstance(check(doc, c), str)]
+    found = taken | {c.field for c in holds}
+    mentioned = [c for c in mention_claims(doc, sections) if c.field not in found]
+    narrative += mentioned
+    holds += [c for c in mentioned if not isinstance(check(doc, c), str)]  # what the tables' readings meet
     if template in ("2019", "2021") and "proactive.regulations_issued" not in taken:
         lo = min((s.body_start for s in sections if s.name == "proactive"), default=0)
         hi = max((s.end for s in sections if s.name == "proactive"), default=len(doc.text))
-        stated = {c.value for c in narrative if c.field == "proactive.regulations_issued"}
+        stated = {c.value for c in holds if c.field == "proactive.regulations_issued"}
         glued, glued_warnings = table_two_glued(doc.text, lo, hi, stated)
         claims.extend(glued)
         warnings.extend(glued_warnings)
     if template != "2019" and template != "2021":
         stated: dict[str, set[float | int]] = {}
-        for c in narrative:
+        for c in holds:
             stated.setdefault(c.field, set()).add(c.value)
-        stat, stat_warnings = stat_claims(doc.text, stated)
+        stat, stat_warnings = stat_claims(doc.text, stated, _running_totals(doc.text))
         # As with the 2019/2021 tables: the statistics table's one reading of a row is the field's
         # value, and prose that says otherwise (在…网站主动公开的425条政府信息中 beside 网站公开 418)
         # is said in warnings, not a conflict a model would then be asked to settle.
         single = {c.field: c.value for c in stat if sum(o.field == c.field for o in stat) == 1}
-        for c in narrative:
+        for c in holds:  # prose the evidence check refuses (历年累计…2027条) says nothing to name
             if c.field in single and c.value != single[c.field]:
                 warnings.append(f"{c.field}: the report's prose says {c.value!r} («{c.quote[:40]}»); its statistics table "
                                 f"says {single[c.field]!r}, which is kept")

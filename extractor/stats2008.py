@@ -29,7 +29,10 @@ ROW_FIELDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"行政复议数"), "reconsideration.total"),
     (re.compile(r"^行政诉讼数"), "litigation.total"),
     (re.compile(r"举报"), "complaints.total"),
+    # 政府信息公开收费减免金额 sums fees and waivers: only its 0 is a fee count (the binding rule).
+    (re.compile(r"收费"), "fees.collected"),
 )
+STAT_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(f for _, f in ROW_FIELDS))
 # Parts and their whole: a part's cell is never larger than the whole's.
 PARENT = {"proactive.website": "proactive.total", "proactive.gazette": "proactive.total",
           "applications.granted": "applications.total_processed",
@@ -79,9 +82,12 @@ def _splits(run: str, columns: int, ordered: bool = True) -> list[list[int]]:
 
 def _readings(raw: str, columns: int, index_next: bool, ordered: bool = True) -> list[list[int]]:
     cells = [c for c in re.split(r"[\s|]+", raw.strip()) if c]
+    glued_index = index_next and len(cells) == 1  # the index is the run's last digit, not a cell apart
     if index_next and len(cells) > 1:  # …条 72804 76424 2、政府公报公开, …条740 2.政府公报…: the 2 is an index
         cells = cells[:-1]
     if len(cells) == columns:
+        if columns == 1 and glued_index and len(cells[0]) > 1:  # 年末统计 only: 网站公开条1382、政府公报… is 138 or 1382
+            return [[int(cells[0])], [int(cells[0][:-1])]]
         return [[int(c) for c in cells]]
     if len(cells) != 1:
         return []
@@ -131,9 +137,11 @@ def _within(part: list[int], whole: list[int]) -> bool:
     return len(part) == len(whole) and all(a <= b for a, b in zip(part, whole, strict=True))
 
 
-def stat_claims(text: str, stated: dict[str, set[float | int]]) -> tuple[list[Claim], list[str]]:
+def stat_claims(text: str, stated: dict[str, set[float | int]],
+                running: dict[str, set[float | int]] | None = None) -> tuple[list[Claim], list[str]]:
     """Claims for the year's column. `stated`: values the report's sentences bind to each field,
-    used to choose among the readings of a glued run."""
+    used to choose among the readings of a glued run; `running`: the running totals they state
+    (历年累计主动公开政府信息2027条), which choose among them too."""
     rows = stat_rows(text)
     by_field: dict[str, StatRow] = {}
     for r in rows:
@@ -149,6 +157,9 @@ def stat_claims(text: str, stated: dict[str, set[float | int]]) -> tuple[list[Cl
                 if said:
                     unordered.add(field)
             readings[field] = said or readings[field]
+    for field, values in (running or {}).items():  # …and the running total it states: 626 | 2027
+        if field in readings and len(readings[field]) > 1 and len(by_field[field].cells[0]) == 2:
+            readings[field] = [c for c in readings[field] if c[1] in values] or readings[field]
     # A part is no larger than its whole, column by column: prune both ways until nothing changes.
     # Under a whole read against the order, its parts may be read so too (74 | 0 holds 74 | 0).
     for _ in range(3):

@@ -27,7 +27,7 @@ from .schema import (
     get_field,
     set_field,
 )
-from .stats2008 import row_field, run_holds
+from .stats2008 import row_field, row_label, run_holds
 from .vocabulary import (
     BLOCKERS,
     BLOCKERS_CHANNEL,
@@ -316,7 +316,10 @@ def _binds_sentence(field: str, value: float | int, view: str) -> bool:
 def _in_named_column(lead: str) -> bool:
     """A column of the website named before the number, other than the disclosure column or the
     body's own column on a shared site (门户网站本局栏目)."""
-    return any(not re.search(r"公开|[本我][局委办处]|本(?:单位|机关|部门)", lead[max(0, c.start() - 20) : c.start()])
+    # The disclosure column is named for disclosure itself (“政府信息公开”专栏, 政务公开栏目); a topic
+    # with 公开 inside its name (“基层政务公开标准化规范化建设”专题专栏) is another column.
+    return any(not (re.search(r"公开(?:目录)?[”」\"]?\s*$", lead[: c.start()])
+                    or re.search(r"[本我][局委办处]|本(?:单位|机关|部门)", lead[max(0, c.start() - 20) : c.start()]))
                for c in COLUMN.finditer(lead))
 
 
@@ -326,6 +329,8 @@ def table_text(text: str) -> bool:
     投诉类申请 0000000 says nothing of complaints."""
     if "|" in text or "\t" in text:
         return True
+    # Numbers in a name are no cells: “110宣传日”, 626“国际禁毒日”, 《…2020…》.
+    text = re.sub(r"\d*[“「《\"][^”」》\"]{0,30}[”」》\"]", "", text)
     bare = re.findall(r"\d+(?![\d.]*\s*[条件场次期篇个元项份起宗例封年月日号%％])", text)
     return len(bare) >= 3
 
@@ -387,7 +392,8 @@ def _glued_total_holds(field: str, value: float | int, quote: str) -> bool:
 def _binds_table(field: str, value: float | int, quote: str) -> bool:
     """A value read from a table: the cell in the row and column the field names."""
     if row_field(quote) == field and run_holds(quote, value):  # a row of the 2008 statistics table
-        return True
+        # 收费减免金额 adds fees and waivers: only its 0 says that no fee was collected.
+        return not (field == "fees.collected" and value != 0 and "减免" in (row_label(quote) or ""))
     rows = _rows(quote)
     if field in TABLE_FIELD_ROWS and not any(len(r.cells) >= 7 for r in rows):
         return _glued_total_holds(field, value, quote)

@@ -107,6 +107,7 @@ def _qualified_info(whole: tuple[str, ...]) -> str:
 
 BLOCKERS_GENERIC = re.compile(
     r"文件|目录|数据|制作|获取|公告|通知|通告"  # 共制作政府信息523条 counts what was made, not what was disclosed
+    r"|其他"  # 应当主动公开的其他政府信息1条: the last of a list of kinds
     r"|" + _qualified_info(WHOLE_INFO)
 )
 # A kind of information counted in 条 (依申请公开信息数374条 beside 主动公开政府信息94条): how the

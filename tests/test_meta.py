@@ -30,6 +30,8 @@ def from_text(text: str) -> ExtractionResult:
         ("055_pingtansyq-czjrj_2015.txt", "平潭综合实验区财政金融局"),
         # …地方税务局2013年信息公开年度报告 (no 政府)
         ("049_pingtansyq-dsj_2013.txt", "平潭综合实验区地方税务局"),
+        # 特向社会公布平潭综合实验区海坛片区管理局2024年度…: the announcing words are no part of it
+        ("073_pingtansyq-htpq_2024.txt", "平潭综合实验区海坛片区管理局"),
     ],
 )
 def test_the_issuer_is_the_name_the_report_gives_in_full(name: str, issuer: str) -> None:

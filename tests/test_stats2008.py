@@ -112,3 +112,28 @@ def test_the_tables_one_reading_stands_over_prose_that_says_otherwise() -> None:
     r = rules_result(CORPUS / "001_pingtansyq_2011.txt")
     assert r.record.proactive.website == 418 and r.evidence["proactive.website"].quote.startswith("网站公开")
     assert any(w.startswith("proactive.website: the report's prose says 425") for w in r.warnings), r.warnings
+
+
+def test_a_running_total_the_report_states_chooses_the_split() -> None:
+    # 062: 主动公开文件数条6262027 reads 6|262027, 62|62027 or 626|2027; the prose says 历年累计主动公开
+    # 政府信息2027条 (and 733 for the year, which the table does not hold), so 626; the website row
+    # (…6262027 2.政府公报…) is a part no larger than its whole, column by column: 626 too.
+    r = rules_result(CORPUS / "062_pingtansyq-hjgtj_2017.txt")
+    assert r.record.proactive.total == 626 and r.record.proactive.website == 626
+    assert any("733" in w for w in r.warnings)  # the prose that disagrees is named, not taken
+    assert not any("2027" in w and "prose says" in w for w in r.warnings)  # a running total is no year's figure
+
+
+def test_one_column_with_the_next_rows_index_glued() -> None:
+    # 065 (年末统计 only): 网站公开条1382、政府公报公开条0 is 138 (the 2 is the next row's 2、), which
+    # the whole (主动公开信息数条138) allows and 1382 does not.
+    assert values("065_pingtansyq-czjrj_2018.txt")["proactive.website"] == 138
+    # …while a cell apart from its index stays whole (053: 网站公开条86 2、政府公报公开条0).
+    assert values("053_pingtansyq-czjrj_2016.txt")["proactive.website"] == 86
+
+
+def test_the_fee_and_waiver_row_states_only_no_fee() -> None:
+    # 060: 政府信息公开收费减免金额 元 0 0 is no fee collected; a sum of fees and waivers is no fee count.
+    assert rules_result(CORPUS / "060_pingtansyq-shsyj_2018.txt").record.fees.collected == 0
+    assert binds("fees.collected", 0, "政府信息公开收费减免金额元00")
+    assert not binds("fees.collected", 500, "政府信息公开收费减免金额 元 500 800")
