@@ -222,7 +222,8 @@ def _bound_here(field: str, view: str, mention: Mention, all_mentions: list[Ment
         prev = window[starts[1] : starts[0]]
         via = CHANNEL_BEFORE.search(prev)
         named = [t for t in _subjects(prev[via.end() :]) if set(t[2]) & set(CHANNELS)] if via else []
-        if len(named) == 1 and re.match(r"\s*(?:共计|共|合计)", window[starts[0] :]):
+        # …，共公开政府信息34条 or …，全年公开政府信息共228条 (061): the clause sums the year.
+        if len(named) == 1 and re.match(r"\s*(?:共计|共|合计|全年|本年度?|今年)", window[starts[0] :]):
             off = starts[1] + via.end()  # type: ignore[union-attr]
             g_start, g_end, fields = named[0][0] + off, named[0][1] + off, named[0][2]
     if governing is None:

@@ -400,3 +400,10 @@ def test_numbers_in_names_are_no_table_cells() -> None:
 def test_a_topics_column_or_the_other_kinds_are_not_the_total(field: str, value: int, quote: str, stated: bool) -> None:
     assert binds(field, value, quote) is stated
 
+
+def test_the_years_sum_after_a_clause_naming_one_channel_counts_that_channel() -> None:
+    # 061: 我局通过政府门户网站主动公开…，全年公开政府信息共228条 is the portal's 228, not a total.
+    quote = "我局通过政府门户网站主动公开应主动公开的政府信息，全年公开政府信息共228条"
+    assert binds("proactive.website", 228, quote)
+    assert not binds("proactive.total", 228, quote)
+
