@@ -151,6 +151,9 @@ _ORGAN_END = r"(?:人民政府|政府|机关|办公室|办公厅|委员会|局|�
 _TITLE = re.compile(
     r"(?P<issuer>[^《》。;,:!?\"]{2,30}?" + _ORGAN_END + r")(?:关于)?(?P<year>20\d\d)年度?(?:政府)?信息公开(?:工作)?(?:年度)?报告"
 )
+_QUOTED_TITLE = re.compile(
+    r"《(?P<issuer>[^《》。;,:!?\"]{2,30}?" + _ORGAN_END + r")\s*(?P<year>20\d\d)\s*年度?(?:政府)?信息公开工作(?:情况|总结)》"
+)
 # The body that signs the report, just before its date (…行政诉讼数 件 0 0 平潭综合实验区市场监督管理局 2017年1月12日).
 _SIGNER = re.compile(
     r"(?<![\u4e00-\u9fff])(?P<body>[\u4e00-\u9fff]{2,30}?" + _ORGAN_END + r")\s*"
@@ -193,7 +196,8 @@ def _meta_claims(doc: Document, sections: list[Section]) -> list[Claim]:
         s, e = view.span(m.start(group), m.end(group))
         claims.append(Claim(field, value, text[s:e], near=s))
 
-    titles = list(_TITLE.finditer(head.text))
+    # The report's own title, else one a cover letter quotes (关于报送《…公安局2017年政府信息公开工作情况》的函).
+    titles = list(_TITLE.finditer(head.text)) or list(_QUOTED_TITLE.finditer(head.text))
     title = titles[0] if titles else None
     if title:
         # A page's title may shorten the name its report gives in full (平潭市场监督管理局 in a

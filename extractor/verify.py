@@ -246,7 +246,11 @@ def _bound_here(field: str, view: str, mention: Mention, all_mentions: list[Ment
         return False
     if RUNNING.search(window[g_end:]) and not YEAR_BOUND.search(view[sent : mention.start]):
         return False
-    if MULTI_YEAR.search(view[sent : mention.start]):
+    # …累计主动公开…1770条，其中2019年度我局共主动公开政府信息202条: the year's share of a running
+    # total is counted over the year, whatever the sentence said of all years before it.
+    since = view[sent : mention.start]
+    share = since.rfind("其中")
+    if MULTI_YEAR.search(since[share:] if share >= 0 and YEAR_BOUND.search(since[share:]) else since):
         return False
     if before[-1:] and before[-1] in JOINED and any(e == g_start - 1 and field not in f for _, e, f in _subjects(window[: g_start - 1])):
         return False

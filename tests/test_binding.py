@@ -407,3 +407,11 @@ def test_the_years_sum_after_a_clause_naming_one_channel_counts_that_channel() -
     assert binds("proactive.website", 228, quote)
     assert not binds("proactive.total", 228, quote)
 
+
+def test_the_years_share_of_a_running_total_is_the_years_count() -> None:
+    # 075: …截至目前…累计主动公开公安政府信息1770条，…，其中2019年度我局共主动公开政府信息202条
+    quote = ("截至目前，我局在平潭综合实验区管委会门户网站累计主动公开公安政府信息1770条，全文电子化达100%，"
+             "其中2019年度我局共主动公开政府信息202条")
+    assert binds("proactive.total", 202, quote)
+    assert not binds("proactive.total", 1770, quote)
+

@@ -85,3 +85,12 @@ def test_a_place_speaking_of_itself_is_the_region() -> None:
     assert r.record.scope == "region"
     # …and the sentence's own total is not kept out by the category after it (其他应主动公开政府信息856条)
     assert r.record.proactive.total == 2599
+
+
+def test_a_cover_letter_quoting_the_reports_title_names_issuer_and_year() -> None:
+    # 074: the page holds only 关于报送《平潭综合实验区公安局2017年政府信息公开工作情况》的函 and a link
+    # to its attachment: who and which year are read from the quoted title, and no figure at all.
+    r = rules_result(CORPUS / "074_pingtansyq-gaj_2017.txt")
+    assert (r.record.issuer, r.record.report_year, r.record.scope) == ("平潭综合实验区公安局", 2017, "organ")
+    assert r.record.proactive.total is None and r.record.applications.received is None
+
