@@ -89,10 +89,15 @@ def naive_result(source: str, answer: dict[str, Any], usage: Usage) -> Extractio
 
 
 def invented(result: ExtractionResult, text: str) -> list[str]:
-    """Numeric values whose number the report does not state anywhere."""
+    """Numeric values whose number the report does not state anywhere. A sum of a table's rows or a
+    cell split from a glued run (evidence origin `sum`, `table`) is read, not written: the binding
+    rule checked it against its rows, so it is not counted."""
     stated = numbers_in(text)
     out = []
     for f in NAIVE_FIELDS:
+        ev = result.evidence.get(f)
+        if ev is not None and ev.origin in ("sum", "table"):
+            continue
         v = get_field(result.record, f)
         if isinstance(v, (int, float)) and not isinstance(v, bool) and not any(same_number(v, s) for s in stated):
             out.append(f"{f}={v}")
