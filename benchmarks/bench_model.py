@@ -37,6 +37,7 @@ from extractor.local import MODEL_ALIAS, LocalServer, ensure_model  # noqa: E402
 from extractor.numbers import numbers_in, same_number  # noqa: E402
 from extractor.pipeline import extract_document  # noqa: E402
 from extractor.schema import DERIVED_FIELDS, TABLE_FIELDS, ExtractionResult, Usage, get_field, set_field  # noqa: E402
+from extractor.verify import binds  # noqa: E402
 
 N_CTX = 8192
 ANSWER_TOKENS = 600
@@ -89,16 +90,16 @@ def naive_result(source: str, answer: dict[str, Any], usage: Usage) -> Extractio
 
 
 def invented(result: ExtractionResult, text: str) -> list[str]:
-    """Numeric values whose number the report does not state anywhere. A sum of a table's rows or a
-    cell split from a glued run (evidence origin `sum`, `table`) is read, not written: the binding
-    rule checked it against its rows, so it is not counted."""
+    """Numeric values whose number the report does not state anywhere. A cell split from a glued
+    run (626 of 主动公开文件数条6262027) or a sum of a table's rows is read, not written, when the
+    value's own quote holds it under the binding rule, whichever backend chose it."""
     stated = numbers_in(text)
     out = []
     for f in NAIVE_FIELDS:
         ev = result.evidence.get(f)
-        if ev is not None and ev.origin in ("sum", "table"):
-            continue
         v = get_field(result.record, f)
+        if ev is not None and (ev.origin in ("sum", "table") or (isinstance(v, (int, float)) and binds(f, v, ev.quote))):
+            continue
         if isinstance(v, (int, float)) and not isinstance(v, bool) and not any(same_number(v, s) for s in stated):
             out.append(f"{f}={v}")
     return out

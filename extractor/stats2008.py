@@ -158,7 +158,7 @@ def stat_claims(text: str, stated: dict[str, set[float | int]],
                     unordered.add(field)
             readings[field] = said or readings[field]
     for field, values in (running or {}).items():  # …and the running total it states: 626 | 2027
-        if field in readings and len(readings[field]) > 1 and len(by_field[field].cells[0]) == 2:
+        if field in readings and len(readings[field]) > 1 and len(readings[field][0]) == 2:
             readings[field] = [c for c in readings[field] if c[1] in values] or readings[field]
     # A part is no larger than its whole, column by column: prune both ways until nothing changes.
     # Under a whole read against the order, its parts may be read so too (74 | 0 holds 74 | 0).
