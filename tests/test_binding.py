@@ -7,13 +7,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import EXAMPLES, GOLD_DIR
+from conftest import EXAMPLES, GOLD_DIR, ROOT, rules_result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor.gold import SUMMED_FIELDS
 from extractor.schema import NUMERIC_FIELDS
-from extractor.verify import binds
+from extractor.verify import binds, table_text
 
 # ------------------------------------------------------------------ the cases of issue 8
 
@@ -377,10 +377,6 @@ def test_complaints_and_fees_are_the_disclosure_works_and_the_years(field: str, 
 
 def test_numbers_in_names_are_no_table_cells() -> None:
     # 058: “110宣传日”, 626“国际禁毒日” are names; the sentence's 3场新闻发布会 is read.
-    from conftest import ROOT, rules_result
-
-    from extractor.verify import table_text
-
     sentence = "相继开展了以“110，与您携手共创平安”为主题的“110宣传日”活动、626“国际禁毒日”等30余个集中宣传活动及3场新闻发布会"
     assert not table_text(sentence)
     assert rules_result(ROOT / "eval" / "corpus" / "058_pingtansyq-gaj_2015.txt").record.proactive.press_conferences == 3
