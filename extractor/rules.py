@@ -20,7 +20,7 @@ from .sections import detect_template, find_sections, measures_start
 from .stats2008 import STAT_FIELDS, stat_claims
 from .tables import table_four, table_three, table_three_scalars, table_two, table_two_glued
 from .verify import binding_view, bound_mention_fields, check
-from .vocabulary import DEPARTMENT_END, IMPROVE_MARK, PART_LABEL
+from .vocabulary import DEPARTMENT_END, IMPROVE_MARK, PART_LABEL, SCOPE_PLACE, SCOPE_SELF
 
 N = f"(?:超过|逾|近|约|达)?(?P<n>{NUM})"
 GAP = r"[^。;,:!?]{0,%d}?"
@@ -148,12 +148,9 @@ ZERO_RULES: tuple[tuple[str, tuple[SectionName, ...], re.Pattern[str]], ...] = (
 # ------------------------------------------------------------------ meta
 
 _ORGAN_END = r"(?:人民政府|政府|机关|办公室|办公厅|委员会|局|厅|市|县|区|州|旗|盟|镇|乡|街道|管委会|中心)"
-_TITLE = re.compile(
-    r"(?P<issuer>[^《》。;,:!?\"]{2,30}?" + _ORGAN_END + r")(?:关于)?(?P<year>20\d\d)年度?(?:政府)?信息公开(?:工作)?(?:年度)?报告"
-)
-_QUOTED_TITLE = re.compile(
-    r"《(?P<issuer>[^《》。;,:!?\"]{2,30}?" + _ORGAN_END + r")\s*(?P<year>20\d\d)\s*年度?(?:政府)?信息公开工作(?:情况|总结)》"
-)
+_NAME = r"(?P<issuer>[^《》。;,:!?\"]{2,30}?" + _ORGAN_END + r")"  # the body a title names
+_TITLE = re.compile(_NAME + r"(?:关于)?(?P<year>20\d\d)年度?(?:政府)?信息公开(?:工作)?(?:年度)?报告")
+_QUOTED_TITLE = re.compile(r"《" + _NAME + r"\s*(?P<year>20\d\d)\s*年度?(?:政府)?信息公开工作(?:情况|总结)》")
 # The body that signs the report, just before its date (…行政诉讼数 件 0 0 平潭综合实验区市场监督管理局 2017年1月12日).
 _SIGNER = re.compile(
     r"(?<![\u4e00-\u9fff])(?P<body>[\u4e00-\u9fff]{2,30}?" + _ORGAN_END + r")\s*"
@@ -235,7 +232,7 @@ def _meta_claims(doc: Document, sections: list[Section]) -> list[Claim]:
 # Whose figures the report counts, where its opening does not say: 全区共主动公开政府信息…
 # (the region) or 我局共收到…申请 (the organ). Both kinds counted: the report does not say one scope, so none.
 _COUNTED = re.compile(
-    r"(?P<who>(?:全|我|本)(?:市|区|县|州|旗|省)(?![直属])|(?:我|本)(?:局|办|委|中心|厅|署|机关|单位|部门))"
+    rf"(?P<who>{SCOPE_PLACE}|{SCOPE_SELF})"
     r"[^，,。；;]{0,10}?(?:共|累计|全年)?(?:主动公开|公布|发布|收到|受理|未收到|办理|办结|答复)"
     r"[^，,。；;]{0,8}?(?:政府信息|申请)"  # disclosure counts: not 全市共受理“12345”热线事项
 )
@@ -302,7 +299,7 @@ def _running_totals(text: str) -> dict[str, set[float | int]]:
 def _counted_scope(text: str) -> list[Claim]:
     found = list(_COUNTED.finditer(text))
     # 全区 or 我区 (a place speaking of itself) is the region; 我局, 本机关 the organ.
-    kinds = {"region" if m.group("who")[1] in "市区县州旗省" else "organ" for m in found}
+    kinds = {"region" if re.fullmatch(SCOPE_PLACE, m.group("who")) else "organ" for m in found}
     if len(kinds) != 1:
         return []
     m = found[0]

@@ -249,8 +249,7 @@ def _bound_here(field: str, view: str, mention: Mention, all_mentions: list[Ment
     # …累计主动公开…1770条，其中2019年度我局共主动公开政府信息202条: the year's share of a running
     # total is counted over the year, whatever the sentence said of all years before it.
     since = view[sent : mention.start]
-    share = since.rfind("其中")
-    if MULTI_YEAR.search(since[share:] if share >= 0 and YEAR_BOUND.search(since[share:]) else since):
+    if MULTI_YEAR.search(since[since.rfind("其中") :] if _years_share(since) else since):
         return False
     if before[-1:] and before[-1] in JOINED and any(e == g_start - 1 and field not in f for _, e, f in _subjects(window[: g_start - 1])):
         return False
@@ -259,7 +258,7 @@ def _bound_here(field: str, view: str, mention: Mention, all_mentions: list[Ment
         clause = re.split(f"[{CLAUSE_END}]", lead)[-1]
         # 其中 earlier in the sentence: a breakdown of the whole, not the whole; unless what
         # follows it is the year's share of a running total (…累计805条，其中2014年度…360条).
-        breakdown = "其中" in lead and not YEAR_BOUND.search(lead[lead.rfind("其中") :])
+        breakdown = "其中" in lead and not _years_share(lead)
         # …制作、获取政府信息总数1873条，其中主动公开政府信息425条: the whole is what was made, and
         # the items disclosed among it are all of them, not a part of the disclosed.
         made = field == "proactive.total" and bool(MADE_WHOLE.search(lead[: lead.rfind("其中")]))
@@ -284,6 +283,11 @@ def _bound_here(field: str, view: str, mention: Mention, all_mentions: list[Ment
 
 
 _APPROX_BEFORE = re.compile(r"(?:超过|逾|近|约|将近|大约)$")
+
+
+def _years_share(lead: str) -> bool:
+    """Is what follows the last 其中 of `lead` the year's share (…累计805条，其中2014年度…)?"""
+    return "其中" in lead and bool(YEAR_BOUND.search(lead[lead.rfind("其中") :]))
 
 
 def bound_mention_fields(view: str, fields: tuple[str, ...]) -> list[tuple[float | int, bool, list[str]]]:

@@ -268,11 +268,15 @@ GOVERNMENT_BODY = r"人民政府|政府|管理委员会|管委会"
 # ---------------------------------------------------------------- whose figures the report counts
 # `scope` (FIELDS.md): region = the place's governments and departments together; organ = the
 # issuing body alone. A quote states one only with these words (the binding rule, `verify`).
+# The place speaking of itself (全区, 我区), and the body of itself (我局, 本机关): also the rules'
+# words for a report that counts one or the other (`rules._COUNTED`).
+SCOPE_PLACE = r"(?:全|我|本)(?:市|区|县|州|旗|省)(?![直属])"
+SCOPE_SELF = r"(?:我|本)(?:局|办|委|中心|厅|署|机关|单位|部门)"
 SCOPE_REGION = re.compile(
-    r"(?:全|我|本)(?:市|区|县|州|旗|省)(?![直属])|各(?:县|区|市|乡|镇|街道|部门|工作部门|单位|有关|相关|级)|[市县区]直|[市县区]属|汇总"
+    SCOPE_PLACE + r"|各(?:县|区|市|乡|镇|街道|部门|工作部门|单位|有关|相关|级)|[市县区]直|[市县区]属|汇总"
 )
 SCOPE_ORGAN = re.compile(
-    r"(?:我|本)(?:局|办|委|中心|厅|署|机关|单位|部门)|机关|仅反映"
+    SCOPE_SELF + r"|机关|仅反映"
     # The report names itself a department's: 平潭县信访局2011年…报告, 现将…投资促进局2024年度…
     r"|(?:局|办公室|委员会|中心)(?:关于)?20\d\d\s*年"
     # …written from the body's own work: 结合金井片区管理局工作实际编制

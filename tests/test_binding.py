@@ -357,6 +357,7 @@ def test_interpretations_are_named_as_material_not_by_a_columns_name(value: int,
     assert binds("proactive.policy_interpretations", value, quote) is stated
 
 
+# What a number counts, in real sentences of the added dev reports.
 @pytest.mark.parametrize(
     ("field", "value", "quote", "stated"),
     [
@@ -369,22 +370,6 @@ def test_interpretations_are_named_as_material_not_by_a_columns_name(value: int,
         ("fees.collected", 0, "本机关依申请提供政府信息，不收取费用", False),
         ("fees.collected", 0, "2014年我区各级工作部门依申请提供政府信息暂不收费", True),
         ("fees.collected", 0, "本年度未收取信息处理费", True),
-    ],
-)
-def test_complaints_and_fees_are_the_disclosure_works_and_the_years(field: str, value: int, quote: str, stated: bool) -> None:
-    assert binds(field, value, quote) is stated
-
-
-def test_numbers_in_names_are_no_table_cells() -> None:
-    # 058: “110宣传日”, 626“国际禁毒日” are names; the sentence's 3场新闻发布会 is read.
-    sentence = "相继开展了以“110，与您携手共创平安”为主题的“110宣传日”活动、626“国际禁毒日”等30余个集中宣传活动及3场新闻发布会"
-    assert not table_text(sentence)
-    assert rules_result(ROOT / "eval" / "corpus" / "058_pingtansyq-gaj_2015.txt").record.proactive.press_conferences == 3
-
-
-@pytest.mark.parametrize(
-    ("field", "value", "quote", "stated"),
-    [
         # 073: a topic's column with 公开 in its name is one column, not the total
         ("proactive.total", 113, "2024年在“基层政务公开标准化规范化建设”专题专栏公开信息113条", False),
         # 072: the last of a list of kinds
@@ -393,8 +378,17 @@ def test_numbers_in_names_are_no_table_cells() -> None:
         ("proactive.website", 34, "通过平潭综合实验区门户网站的“政府信息公开”专栏主动公开，共公开政府信息34条", True),
     ],
 )
-def test_a_topics_column_or_the_other_kinds_are_not_the_total(field: str, value: int, quote: str, stated: bool) -> None:
+def test_what_a_number_counts(field: str, value: int, quote: str, stated: bool) -> None:
+    """Complaints and fees are the disclosure work's and the year's; a topic's column or the other
+    kinds are not the total."""
     assert binds(field, value, quote) is stated
+
+
+def test_numbers_in_names_are_no_table_cells() -> None:
+    # 058: “110宣传日”, 626“国际禁毒日” are names; the sentence's 3场新闻发布会 is read.
+    sentence = "相继开展了以“110，与您携手共创平安”为主题的“110宣传日”活动、626“国际禁毒日”等30余个集中宣传活动及3场新闻发布会"
+    assert not table_text(sentence)
+    assert rules_result(ROOT / "eval" / "corpus" / "058_pingtansyq-gaj_2015.txt").record.proactive.press_conferences == 3
 
 
 def test_the_years_sum_after_a_clause_naming_one_channel_counts_that_channel() -> None:
