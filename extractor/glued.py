@@ -63,7 +63,10 @@ class GluedRow:
     start: int  # the label's start
     end: int  # after the row's digits
     run: str  # the digits as printed (white space kept)
-    readings: list[tuple[int, ...]]  # seven cells each, first six summing to the seventh
+    readings: list[tuple[int | None, ...]]  # seven cells each, first six summing to the seventh
+    # False: the run's printing leaves one reading only, and its cells do not add up (or one is
+    # blank): the cells the report states, kept out of the table's joint arithmetic.
+    balanced: bool = True
 
 
 def splits(run: str, n: int = COLUMNS) -> list[tuple[int, ...]]:
@@ -158,6 +161,25 @@ def row_readings(run: str) -> list[tuple[int, ...]]:
     return summed_readings(run, (COLUMNS,))
 
 
+def printed_reading(run: str) -> tuple[int | None, ...] | None:
+    """The seven cells of a run that its printing alone decides: seven digits glued or seven apart
+    (8100008, whether they add up or not), or six glued digits with one gap where a blank cell
+    stood, adding up (0 00000)."""
+    tokens = run.split()
+    digits = "".join(tokens)
+    if len(digits) == COLUMNS and len(tokens) in (1, COLUMNS):
+        return tuple(int(d) for d in digits)
+    if len(digits) == COLUMNS - 1 and len(tokens) == 2:
+        cells = (*(int(d) for d in tokens[0]), None, *(int(d) for d in tokens[1]))
+        return cells if adds_up(cells) else None
+    return None
+
+
+def adds_up(cells: tuple[int | None, ...] | list[int | None]) -> bool:
+    """Do the six applicant cells (a blank as none) add up to the row's printed 总计?"""
+    return cells[-1] is not None and sum(c or 0 for c in cells[:-1]) == cells[-1]
+
+
 def find_rows(text: str, lo: int = 0, hi: int | None = None, anchored: bool = True) -> list[GluedRow]:
     """Table 三's rows in [lo, hi), found by their labels in the official order; `anchored`: the
     table starts at its first row (本年新收), else anywhere (a quote of some of its rows)."""
@@ -186,30 +208,39 @@ def find_rows(text: str, lo: int = 0, hi: int | None = None, anchored: bool = Tr
         if run and re.match(r"\s*[.．、]", text[run_end : run_end + 2]):
             run = run[:-1]  # the next row's index (…00000002.其他法律…)
             run_end -= 1
+        if re.match(r"\s*年", text[run_end : run_end + 2]) and re.search(r"20\d\d$", run) and len(run) > 4:
+            run = run[:-4]  # the next sentence's year (…继续办理20000022025年，我局…)
+            run_end -= 4
         run = run.replace("|", " ").rstrip()
-        rows.append(GluedRow(key, s, e + len(text[e:run_end].rstrip()), run, row_readings(run) if run else []))
+        readings: list[tuple[int | None, ...]] = list(row_readings(run)) if run else []
+        balanced = True
+        if run and not readings:
+            printed = printed_reading(run)
+            readings, balanced = ([printed], False) if printed else ([], True)
+        rows.append(GluedRow(key, s, e + len(text[e:run_end].rstrip()), run, readings, balanced))
     return rows
 
 
 def solve(rows: list[GluedRow]) -> dict[str, list[int | None]]:
     """Each row's seven cells, a cell null unless every reading consistent with the table's
     arithmetic agrees on it."""
-    by_key = {r.key: r for r in rows if r.readings}
+    printed = {r.key: list(r.readings[0]) for r in rows if r.readings and not r.balanced}
+    by_key = {r.key: r for r in rows if r.readings and r.balanced}
     keys = list(by_key)
     choices = [by_key[k].readings for k in keys]
     total = 1
     for c in choices:
         total *= len(c)
     if total > MAX_READINGS:
-        return {k: _agree(by_key[k].readings) for k in keys}
+        return {**{k: _agree(by_key[k].readings) for k in keys}, **printed}
     solutions = []
     for combo in itertools.product(*choices):
         cells = dict(zip(keys, combo, strict=True))
         if _consistent(cells, {r.key for r in rows}):
             solutions.append(cells)
     if not solutions:  # the printed table does not balance: each row as its own arithmetic reads it
-        return {k: _agree(by_key[k].readings) for k in keys}
-    return {k: _agree([s[k] for s in solutions]) for k in keys}
+        return {**{k: _agree(by_key[k].readings) for k in keys}, **printed}
+    return {**{k: _agree([s[k] for s in solutions]) for k in keys}, **printed}
 
 
 def _agree(readings: list[tuple[int, ...]]) -> list[int | None]:

@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 
 from .claims import Claim
-from .glued import find_rows, solve, table2_rows, table2_sums, table4_readings, table4_run
+from .glued import adds_up, find_rows, solve, table2_rows, table2_sums, table4_readings, table4_run
 from .rows import Row, iter_rows
 from .schema import TABLE_COLUMNS, TABLE_ROWS
 from .vocabulary import GROUP_OTHER, row_key
 
 # ------------------------------------------------------------------ table 三
+
+AS_PRINTED = "read as printed"  # a glued row whose printing alone decides its cells
 
 def table_three_glued(text: str, lo: int, hi: int) -> tuple[list[Claim], list[str]]:
     """Table 三 from running text with cells glued (a crawler dump): rows by their labels, cells
@@ -29,13 +31,16 @@ def table_three_glued(text: str, lo: int, hi: int) -> tuple[list[Claim], list[st
             if r.run:
                 warnings.append(f"table 三 row {TABLE_ROWS[r.key]}: «{r.run}» has no reading consistent with the table; row left null")
             continue
-        if any(v is None for v in got):
+        if any(v is None for v in got) and r.balanced:
             options = sorted({tuple(x) for x in r.readings})[:6]
             warnings.append(f"table 三 row {TABLE_ROWS[r.key]}: «{r.run}» reads several ways {options}; undecided cells left null")
             continue
         recovered += 1
         note = None if len(r.readings) == 1 and len(r.run.split()) == len(TABLE_COLUMNS) else \
             f"table 三 row {TABLE_ROWS[r.key]}: cells split from «{r.run}» by the table's arithmetic"
+        if not r.balanced:
+            why = "a blank cell where the gap is" if None in got else "its cells do not add up to its 总计"
+            note = f"table 三 row {TABLE_ROWS[r.key]}: «{r.run}» {AS_PRINTED} ({why})"
         claims.append(Claim(f"applications.table.{r.key}", dict(zip(TABLE_COLUMNS, got, strict=True)),
                             text[r.start : r.end], near=r.start, note=note))
     if recovered < len(rows):
@@ -118,7 +123,11 @@ _OTHER_2021 = ["other_overdue_correction", "other_unpaid_fee", "other_other"]
 
 def table_three_scalars(text: str, rows: list[Claim]) -> list[Claim]:
     """The applications.* scalars from table 三's 总计 column; group sums quote all their rows."""
-    by_key = {c.field.rsplit(".", 1)[-1]: c for c in rows}
+    # A glued row read as printed whose cells do not add up gives no count: its digits may hide a
+    # blank cell, so which of them is the 总计 would be a guess. (A row in cells states its 总计;
+    # the checks warn where it does not add up.)
+    by_key = {c.field.rsplit(".", 1)[-1]: c for c in rows
+              if AS_PRINTED not in (c.note or "") or adds_up([c.value.get(col) for col in TABLE_COLUMNS])}
     out: list[Claim] = []
     for key, name in _SINGLE.items():
         c = by_key.get(key)

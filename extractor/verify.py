@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from .align import locate, normalise
 from .claims import Claim
-from .glued import T4_HEAD, find_rows, table2_rows, table2_sums, table4_readings, table4_run
+from .glued import T4_HEAD, adds_up, find_rows, table2_rows, table2_sums, table4_readings, table4_run
 from .numbers import date_numbers, parse_number, same_number
 from .rows import Row, iter_rows
 from .schema import (
@@ -155,10 +155,22 @@ def _subjects(window: str) -> list[tuple[int, int, set[str]]]:
 def _governing(window: str) -> tuple[int, int, set[str]] | None:
     """The subject a number at the end of `window` belongs to: the nearest specific term, else the
     nearest generic one (通过政府网站主动公开…条 counts for the website, not the total)."""
-    found = _subjects(window)
+    # A term listed among contents (…发布片区工作动态、政策解读、答复群众咨询等内容) names what was
+    # carried, not what counts: it governs nothing, so the channel before the list does.
+    found = [t for t in _subjects(window) if not _listed_content(window, t[0], t[1])]
     specific = [t for t in found if any(not SUBJECTS[f].generic for f in t[2])]
     pool = specific or found
     return pool[-1] if pool else None
+
+
+_QUOTE_MARKS = "“”‘’「」『』《》\""
+
+
+def _listed_content(window: str, start: int, end: int) -> bool:
+    """Is the term at window[start:end] one item of a 、 list closed by 等 in its clause?"""
+    head = window[:start].rstrip(_QUOTE_MARKS)
+    tail = window[end:].lstrip(_QUOTE_MARKS)
+    return (head.endswith("、") or tail.startswith("、")) and bool(re.match(r"[^，,:：。；;]*?等", tail))
 
 
 _SPREAD_JOIN = re.compile(r"^[^，,:：。；;]{0,4}?[、和及与/][^，,:：。；;]{0,4}$")
@@ -242,7 +254,11 @@ def _bound_here(field: str, view: str, mention: Mention, all_mentions: list[Ment
     if field in ("proactive.total", "proactive.website") and _in_named_column(view[sent : mention.start]):
         return False
     before = window[max(0, g_start - 4) : g_start]
-    if BLOCKERS.search(window[g_end:]) or PART_BEFORE.search(before):
+    between = window[g_end:]
+    if not subject.generic:
+        # 政策解读类10条: the category named by the field's own subject is the field's count.
+        between = re.sub(r"^[”’」』\"]?类(?:信息)?", "", between)
+    if BLOCKERS.search(between) or PART_BEFORE.search(before):
         return False
     if RUNNING.search(window[g_end:]) and not YEAR_BOUND.search(view[sent : mention.start]):
         return False
@@ -387,7 +403,7 @@ def _glued_total_holds(field: str, value: float | int, quote: str) -> bool:
     """Table 三 rows quoted as a crawler dump prints them (cells glued): the rows the field names,
     every one of its group, and a reading of each whose 总计 cells add up to the value."""
     allowed = TABLE_FIELD_ROWS[field]
-    rows = [r for r in find_rows(quote, anchored=False) if r.readings]
+    rows = [r for r in find_rows(quote, anchored=False) if r.readings and all(adds_up(x) for x in r.readings)]
     keys = {r.key for r in rows}
     if not rows or not keys <= set(allowed) or len(keys) != len(rows):
         return False

@@ -28,7 +28,7 @@ SUBJECTS: dict[str, Subject] = {
         ITEMS,
         generic=True,
     ),
-    "proactive.website": Subject(r"网站|门户网|网上公开", "条篇项则"),  # 发布政策文件20件 counts documents
+    "proactive.website": Subject(r"网站|门户网|网上公开|上网(?:发布|公开)", "条篇项则"),  # 上网发布的179条: posted on the website  # 发布政策文件20件 counts documents
     "proactive.gazette": Subject(r"公报", "条篇件项则个"),  # not 份: 发行1600份 is copies printed
     "proactive.weibo": Subject(r"微博", "条篇则"),
     "proactive.wechat": Subject(r"微信(?:公众号)?|公众号", "条篇则"),  # a 公众号 is a WeChat official account
@@ -45,7 +45,7 @@ SUBJECTS: dict[str, Subject] = {
         # 申请 itself, not 受理/收到 alone: 受理“12345”热线事项422件 and 收到信箱转办件310件 are not applications.
         # not 行政复议申请 (a reconsideration), nor 网上申请数3条 (one channel's share)
         r"依申请公开信息数|依申请公开|(?<!复议)(?<!诉讼)(?<!网上)(?<!信函)(?<!当面)(?<!传真)(?<!邮件)(?<!邮寄)"
-        r"(?:公开|信息)?申请(?:总数)?(?!受理点|窗口|平台|渠道)|新收",
+        r"(?:公开|信息)?申请(?:总数)?(?!受理点|窗口|平台|渠道|人)|新收",  # 申请人 is who applied, no count of applications
         APPS,
         generic=True,
     ),

@@ -376,6 +376,13 @@ def test_interpretations_are_named_as_material_not_by_a_columns_name(value: int,
         ("proactive.total", 1, "法律、法规、规章和国家有关规定应当主动公开的其他政府信息1条", False),
         # the disclosure column itself is no part (033)
         ("proactive.website", 34, "通过平潭综合实验区门户网站的“政府信息公开”专栏主动公开，共公开政府信息34条", True),
+        # 062, 076: a category named by the field's own subject counts the field; another's does not
+        ("proactive.policy_interpretations", 10, "其中公示公告类49条，机构职能类信息9条，政策规范性文件类信息17条，政策解读类10条", True),
+        ("proactive.total", 49, "其中公示公告类49条，机构职能类信息9条", False),
+        # 084: 申请人 is who applied, so 无 still speaks of the fee
+        ("fees.collected", 0, "2025年度我局无向申请人收取政府信息公开费用的情况", True),
+        # 059: posted online is posted on the website
+        ("proactive.website", 179, "2022年，上网发布的179条公安政府信息", True),
     ],
 )
 def test_what_a_number_counts(field: str, value: int, quote: str, stated: bool) -> None:
@@ -405,3 +412,13 @@ def test_the_years_share_of_a_running_total_is_the_years_count() -> None:
     assert binds("proactive.total", 202, quote)
     assert not binds("proactive.total", 1770, quote)
 
+
+
+def test_a_subject_listed_among_what_a_channel_carried_does_not_count() -> None:
+    # 089: 政策解读 is one of the contents the WeChat account carried; the account's 1195篇 is its own.
+    quote = ("依托“平潭海坛”微信公众号平台发布片区工作动态、网络舆情发布、政策解读、答复群众咨询等内容，"
+             "2022年共推送政府工作动态及与疫情防控、普法、文明创建等与群众生产生活息息相关的文章1195篇")
+    assert binds("proactive.wechat", 1195, quote)
+    assert not binds("proactive.policy_interpretations", 1195, quote)
+    # Two channels listed share one count: neither is its own.
+    assert not binds("proactive.wechat", 100, "通过微博、微信发布信息100条")

@@ -102,6 +102,26 @@ def test_crawler_dump_tables_of_the_dev_split() -> None:
     assert r.record.applications.other is None and r.record.applications.received == 5
 
 
+def test_a_row_its_printing_decides_is_read_as_printed_and_gives_no_count_it_contradicts() -> None:
+    # 075: 0 00000 (six digits, a gap where a blank cell stood): read, and its 总计 counts.
+    r = rules_result(ROOT / "eval" / "corpus" / "075_pingtansyq-gaj_2019.txt")
+    table = r.record.applications.table or {}
+    assert [table["received"][c] for c in TABLE_COLUMNS] == [0, None, 0, 0, 0, 0, 0]
+    assert r.record.applications.received == 0
+    # 072: （七）总计1000000, seven digits that do not add up: the cells as printed, no total count.
+    r = rules_result(ROOT / "eval" / "corpus" / "072_pingtansyq-htpq_2021.txt")
+    table = r.record.applications.table or {}
+    assert [table["total_processed"][c] for c in TABLE_COLUMNS] == [1, 0, 0, 0, 0, 0, 0]
+    assert r.record.applications.total_processed is None
+    assert any("read as printed" in w for w in r.warnings)
+
+
+def test_the_next_sentences_year_is_no_cell() -> None:
+    # 081: 四、结转下年度继续办理20000022025年，我局共收到… : the row is 2000002.
+    rows = find_rows("一、本年新收政府信息公开申请数量2000002四、结转下年度继续办理20000022025年，我局共收到申请21件")
+    assert [r.run for r in rows] == ["2000002", "2000002"]
+
+
 @st.composite
 def table4(draw: st.DrawFn) -> tuple[int, ...]:
     cells: list[int] = []
