@@ -156,6 +156,7 @@ _SIGNER = re.compile(
     r"(?<![\u4e00-\u9fff])(?P<body>[\u4e00-\u9fff]{2,30}?" + _ORGAN_END + r")\s*"
     r"(?:20\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|二[〇零○O][一二三四五六七八九〇零○]{2}年[元一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)"
 )
+_LAST_SECTION = re.compile(r"(?:[\u4e00-\u9fff]*?事项)?(?:无|暂无|没有)")
 _CONTACT = re.compile(r"请与(?P<issuer>[^,。;:()]{2,16}?(?:人民政府|政府))(?:办公室|办公厅|[^,。;]{0,14}?办公室)")
 _YEAR = (
     re.compile(r"统计(?:时限|期限|时间|期间|区间)?(?:为|是|自|从)?(?P<year>20\d\d)年1月1日"),
@@ -258,7 +259,14 @@ def _title_name(text: str, head: Compact, title: re.Match[str]) -> Claim:
 def _signers(text: str) -> list[Claim]:
     """The signing body before the report's date, in its last third (not a date in its prose)."""
     found = [m for m in _SIGNER.finditer(text) if m.start() > len(text) * 2 // 3]
-    return [Claim("issuer", found[-1].group("body"), found[-1].group(0), near=found[-1].start())] if found else []
+    if not found:
+        return []
+    m = found[-1]
+    # A crawler dump runs the last section into the signature (…其他需要报告的事项无平潭…局 2020年1月2日):
+    # its heading and its "nothing" are no part of the name.
+    lead = _LAST_SECTION.match(m.group("body"))
+    cut = lead.end() if lead and len(m.group("body")) - lead.end() >= 4 else 0
+    return [Claim("issuer", m.group("body")[cut:], m.group(0)[cut:], near=m.start() + cut)]
 
 
 def _fuller(short: object, long: object) -> bool:

@@ -24,7 +24,7 @@ class Subject:
 
 SUBJECTS: dict[str, Subject] = {
     "proactive.total": Subject(
-        r"主动公开|(?:公开|公布)(?:各类|各项)?(?:政府|政务)?信息|主动公开信息数",
+        r"主动公开|(?<!申请)(?:公开|公布)(?:各类|各项)?(?:政府|政务)?信息|主动公开信息数",  # not 申请公开政府信息: an application
         ITEMS,
         generic=True,
     ),

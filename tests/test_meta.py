@@ -32,6 +32,9 @@ def from_text(text: str) -> ExtractionResult:
         ("049_pingtansyq-dsj_2013.txt", "平潭综合实验区地方税务局"),
         # 特向社会公布平潭综合实验区海坛片区管理局2024年度…: the announcing words are no part of it
         ("073_pingtansyq-htpq_2024.txt", "平潭综合实验区海坛片区管理局"),
+        # …六、其他需要报告的事项无平潭综合实验区行政审批局 2020年1月2日: the section's 无 is no part of it
+        ("090_pingtansyq-xzspj_2019.txt", "平潭综合实验区行政审批局"),
+        ("091_pingtansyq-xzspj_2020.txt", "平潭综合实验区行政审批局"),
     ],
 )
 def test_the_issuer_is_the_name_the_report_gives_in_full(name: str, issuer: str) -> None:
