@@ -13,13 +13,13 @@ import re
 from .claims import Claim
 from .schema import Document, Section, SectionName
 from .verify import binding_view, binds, bound_mention_fields, table_text, zero_stated
-from .vocabulary import CHANNELS, SUBJECTS
+from .vocabulary import SUBJECTS
 
 # Which fields a section may state: a number is read only where the report speaks of its subject.
-# Channel counts (website, gazette, Weibo, WeChat) are left to the usual phrasings: a report names a
-# channel beside counts of one column or one kind of item far more often than beside its total.
+# Channel counts (website, gazette, Weibo, WeChat) too: the binding rule refuses one column's or one
+# kind's count (CHANNEL_KIND, COLUMN, a subject listed among contents), so a channel's own count stands.
 SECTION_FIELDS: dict[SectionName, tuple[str, ...]] = {
-    "proactive": tuple(f for f in SUBJECTS if f.startswith("proactive.") and f not in CHANNELS),
+    "proactive": tuple(f for f in SUBJECTS if f.startswith("proactive.")),
     "applications": tuple(f for f in SUBJECTS if f.startswith(("applications.", "fees.", "complaints.",
                                                                 "reconsideration.", "litigation."))),
     "remedies": tuple(f for f in SUBJECTS if f.startswith(("reconsideration.", "litigation.", "complaints."))),

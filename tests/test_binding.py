@@ -424,3 +424,11 @@ def test_a_subject_listed_among_what_a_channel_carried_does_not_count() -> None:
     assert not binds("proactive.policy_interpretations", 1195, quote)
     # Two channels listed share one count: neither is its own.
     assert not binds("proactive.wechat", 100, "通过微博、微信发布信息100条")
+
+
+def test_the_rules_read_a_channels_own_count_from_the_prose() -> None:
+    # 089: the WeChat account's articles; 092: the portal's disclosure column.
+    r = rules_result(ROOT / "eval" / "corpus" / "089_pingtansyq-htpq_2022.txt")
+    assert r.record.proactive.wechat == 1195 and r.record.proactive.policy_interpretations is None
+    r = rules_result(ROOT / "eval" / "corpus" / "092_pingtansyq-zfyjj_2019.txt")
+    assert r.record.proactive.website == 38 and r.record.proactive.wechat == 39
