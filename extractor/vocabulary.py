@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-ITEMS = "条篇件项则"  # items disclosed
+ITEMS = "条篇件项则份"  # items disclosed (主动公开138份: documents counted by copy)
 CASES = "件起宗次个例"  # cases, applications, complaints
 APPS = "件条宗份次封"  # not 个: 受理点83个 counts places
 

@@ -381,6 +381,8 @@ def test_interpretations_are_named_as_material_not_by_a_columns_name(value: int,
         ("proactive.total", 49, "其中公示公告类49条，机构职能类信息9条", False),
         # 084: 申请人 is who applied, so 无 still speaks of the fee
         ("fees.collected", 0, "2025年度我局无向申请人收取政府信息公开费用的情况", True),
+        # 093: documents counted by copy, the disclosed among all made
+        ("proactive.total", 138, "2020年，共制作政府信息（文件）617份，其中主动公开138份", True),
         # 091: an application to disclose is no item disclosed
         ("proactive.total", 1, "收到申请公开政府信息的要求1件", False),
         # 059: posted online is posted on the website
