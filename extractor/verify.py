@@ -356,7 +356,7 @@ def table_text(text: str) -> bool:
         return True
     # Numbers in a name are no cells: “110宣传日”, 626“国际禁毒日”, 《…2020…》.
     text = re.sub(r"\d*[“「《\"][^”」》\"]{0,30}[”」》\"]", "", text)
-    bare = re.findall(r"\d+(?![\d.]*\s*[条件场次期篇个元项份起宗例封年月日号%％])", text)
+    bare = re.findall(r"\d+(?![\d.]*\s*[条件场次期篇个元项份起宗例封年月日号%％万亿人])", text)  # 139.7万 is no cell
     return len(bare) >= 3
 
 

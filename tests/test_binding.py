@@ -434,3 +434,10 @@ def test_the_rules_read_a_channels_own_count_from_the_prose() -> None:
     assert r.record.proactive.wechat == 1195 and r.record.proactive.policy_interpretations is None
     r = rules_result(ROOT / "eval" / "corpus" / "092_pingtansyq-zfyjj_2019.txt")
     assert r.record.proactive.website == 38 and r.record.proactive.wechat == 39
+
+
+def test_amounts_in_wan_are_no_table_cells() -> None:
+    # 042: 累计阅读人数139.7万，累计阅读次数198.0万 are readers, not a row of cells.
+    sentence = "截至2023年12月31日，我局通过微信公众号发布文章1312篇，累计阅读人数139.7万，累计阅读次数198.0万。"
+    assert not table_text(sentence)
+    assert rules_result(ROOT / "eval" / "corpus" / "042_pingtansyq-shsyj_2023.txt").record.proactive.wechat == 1312

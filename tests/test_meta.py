@@ -97,3 +97,9 @@ def test_a_cover_letter_quoting_the_reports_title_names_issuer_and_year() -> Non
     assert (r.record.issuer, r.record.report_year, r.record.scope) == ("平潭综合实验区公安局", 2017, "organ")
     assert r.record.proactive.total is None and r.record.applications.received is None
 
+
+
+def test_a_pages_bare_time_label_dates_a_report_that_signs_no_date() -> None:
+    # 004: 来源：平潭县人民政府 时间：2014-01-22 00:00, and no date at the report's end.
+    r = rules_result(ROOT / "eval" / "corpus" / "004_pingtanxian_2013.html")
+    assert str(r.record.publish_date) == "2014-01-22"
