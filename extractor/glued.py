@@ -63,7 +63,7 @@ class GluedRow:
     start: int  # the label's start
     end: int  # after the row's digits
     run: str  # the digits as printed (white space kept)
-    readings: list[tuple[int | None, ...]]  # seven cells each, first six summing to the seventh
+    readings: list[tuple[int | None, ...]]  # seven cells each, first six summing to the seventh (if balanced)
     # False: the run's printing leaves one reading only, and its cells do not add up (or one is
     # blank): the cells the report states, kept out of the table's joint arithmetic.
     balanced: bool = True

@@ -15,6 +15,7 @@ from .vocabulary import GROUP_OTHER, row_key
 
 AS_PRINTED = "read as printed"  # a glued row whose printing alone decides its cells
 
+
 def table_three_glued(text: str, lo: int, hi: int) -> tuple[list[Claim], list[str]]:
     """Table 三 from running text with cells glued (a crawler dump): rows by their labels, cells
     by the template's arithmetic; only fully recovered rows are claimed."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-ITEMS = "条篇件项则份"  # items disclosed (主动公开138份: documents counted by copy)
+ITEMS = "条篇件项则份"  # items disclosed (主动公开138份: documents counted in 份)
 CASES = "件起宗次个例"  # cases, applications, complaints
 APPS = "件条宗份次封"  # not 个: 受理点83个 counts places
 
@@ -28,7 +28,7 @@ SUBJECTS: dict[str, Subject] = {
         ITEMS,
         generic=True,
     ),
-    "proactive.website": Subject(r"网站|门户网|网上公开|上网(?:发布|公开)", "条篇项则"),  # 上网发布的179条: posted on the website  # 发布政策文件20件 counts documents
+    "proactive.website": Subject(r"网站|门户网|网上公开|上网(?:发布|公开)", "条篇项则"),  # 上网发布的179条 is posted on it; not 件: 发布政策文件20件 counts documents
     "proactive.gazette": Subject(r"公报", "条篇件项则个"),  # not 份: 发行1600份 is copies printed
     "proactive.weibo": Subject(r"微博", "条篇则"),
     "proactive.wechat": Subject(r"微信(?:公众号)?|公众号", "条篇则"),  # a 公众号 is a WeChat official account
@@ -107,6 +107,7 @@ def _qualified_info(whole: tuple[str, ...]) -> str:
 
 BLOCKERS_GENERIC = re.compile(
     r"文件|目录|数据|制作|获取|公告|通知|通告"  # 共制作政府信息523条 counts what was made, not what was disclosed
+    r"|发放|印制|发行|赠阅"  # 公开政府信息，发放资料1600份: copies handed out
     r"|其他"  # 应当主动公开的其他政府信息1条: the last of a list of kinds
     r"|" + _qualified_info(WHOLE_INFO)
 )

@@ -383,6 +383,8 @@ def test_interpretations_are_named_as_material_not_by_a_columns_name(value: int,
         ("fees.collected", 0, "2025年度我局无向申请人收取政府信息公开费用的情况", True),
         # 093: documents counted by copy, the disclosed among all made
         ("proactive.total", 138, "2020年，共制作政府信息（文件）617份，其中主动公开138份", True),
+        # copies handed out are no items disclosed, now that 份 counts items
+        ("proactive.total", 1600, "我局主动公开政府信息，发放宣传资料1600份", False),
         # 091: an application to disclose is no item disclosed
         ("proactive.total", 1, "收到申请公开政府信息的要求1件", False),
         # 059: posted online is posted on the website
