@@ -122,32 +122,43 @@ def main() -> None:
     runs: dict[str, list[tuple[GoldFile, ExtractionResult, str]]] = {b: [] for b in chosen}
     cost: dict[str, list[tuple[int, int, float]]] = {b: [] for b in runs}
     cut_docs = 0
+    # On the test split the table is printed once, at the end or where the run is stopped: a table
+    # after every document would give the first documents' scores one by one.
+    every_document = args.split != "test"
     with LocalServer(model, n_ctx=N_CTX) as server:
-        for gold in golds:
-            path = str(resolve_document(gold_dir, gold.document))
-            text = read_document(path).text
-            for backend in (b for b in chosen if b != "naive"):
-                with tempfile.TemporaryDirectory() as tmp:
-                    settings = Settings(base_url=server.base_url, model=MODEL_ALIAS, api_key="local",
-                                        cache_dir=Path(tmp), backend=backend, timeout=900)
-                    t0 = time.perf_counter()
-                    result = extract_document(path, backend, settings)
-                    seconds = time.perf_counter() - t0
-                runs[backend].append((gold, result, text))
-                cost[backend].append((result.usage.model_calls, result.usage.prompt_tokens, seconds))
-            if "naive" in runs:
-                answer, usage, seconds, cut = naive(server.base_url, text)
-                cut_docs += cut
-                runs["naive"].append((gold, naive_result(path, answer, usage), text))
-                cost["naive"].append((1, usage.prompt_tokens, seconds))
-            print(f"{Path(path).name}: " + "; ".join(
-                f"{b} {cost[b][-1][0]} calls {cost[b][-1][1]} tok {cost[b][-1][2]:.1f} s" for b in runs), flush=True)
-            report(runs, cost, args.split, cut_docs)
+        try:
+            for gold in golds:
+                path = str(resolve_document(gold_dir, gold.document))
+                text = read_document(path).text
+                done: dict[str, tuple[tuple[GoldFile, ExtractionResult, str], tuple[int, int, float]]] = {}
+                for backend in (b for b in chosen if b != "naive"):
+                    with tempfile.TemporaryDirectory() as tmp:
+                        settings = Settings(base_url=server.base_url, model=MODEL_ALIAS, api_key="local",
+                                            cache_dir=Path(tmp), backend=backend, timeout=900)
+                        t0 = time.perf_counter()
+                        result = extract_document(path, backend, settings)
+                        seconds = time.perf_counter() - t0
+                    done[backend] = ((gold, result, text), (result.usage.model_calls, result.usage.prompt_tokens, seconds))
+                if "naive" in runs:
+                    answer, usage, seconds, cut = naive(server.base_url, text)
+                    cut_docs += cut
+                    done["naive"] = ((gold, naive_result(path, answer, usage), text), (1, usage.prompt_tokens, seconds))
+                for b, (run, spent) in done.items():  # a document counts once every backend has read it
+                    runs[b].append(run)
+                    cost[b].append(spent)
+                print(f"{Path(path).name}: " + "; ".join(
+                    f"{b} {cost[b][-1][0]} calls {cost[b][-1][1]} tok {cost[b][-1][2]:.1f} s" for b in runs), flush=True)
+                if every_document:
+                    report(runs, cost, args.split, cut_docs)
+        finally:
+            if not every_document and runs["rules"]:
+                report(runs, cost, args.split, cut_docs)
 
 
 def report(runs: dict[str, list[tuple[GoldFile, ExtractionResult, str]]],
            cost: dict[str, list[tuple[int, int, float]]], split: str, cut_docs: int) -> None:
-    """The table so far: printed after every document, so a run stopped early still says what it saw."""
+    """The table so far (after every document, or once on the test split), so a run stopped early still
+    says what it saw."""
     n = len(runs["rules"])
     print(f"\n{n} documents ({split} split); naive prompt cut to fit {N_CTX} tokens on {cut_docs}\n")
     print("| backend | calls/doc | prompt tokens/doc | seconds/doc | F1 | correct | wrong | hallucinated "
@@ -190,8 +201,6 @@ def report(runs: dict[str, list[tuple[GoldFile, ExtractionResult, str]]],
     print(f"\nstated values the rules miss: {missed}; hybrid gets {found} of them "
           f"({found / missed if missed else 0:.0%}); values the model made wrong: {added_wrong}")
     print("fields the model decided that the rules could not:", json.dumps(decided, ensure_ascii=False))
-
-
 
 
 if __name__ == "__main__":
