@@ -46,19 +46,40 @@ def _data_bytes() -> int | None:
     return None
 
 
+_BUDGET_BYTES: int | None = None  # in a worker: what one document may take, beyond what it holds
+
+
 def _worker_init(memory_mb: float | None) -> None:
     # Ctrl-C reaches the whole process group: the parent decides what stops, not each worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform != "linux":
         return
     die_with_parent(signal.SIGKILL)
-    base = _data_bytes()
-    if memory_mb is not None and base is not None:
-        import resource
+    if memory_mb is not None:
+        global _BUDGET_BYTES
+        _BUDGET_BYTES = int(memory_mb * 2**20)
 
-        limit = base + int(memory_mb * 2**20)
-        with contextlib.suppress(ValueError, OSError):
-            resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+
+def _within_budget(task: Callable[..., T], item: Any, *args: Any) -> T:
+    """`task(item, *args)` with RLIMIT_DATA at what the worker holds now plus the budget, lifted
+    again before the result goes back. The pool pickles a result after the task returns; under the
+    limit that copy failed, and the worker died (exit status 1) or never answered. Measured per
+    document: memory an earlier document freed but the heap kept is not this one's."""
+    base = _data_bytes() if _BUDGET_BYTES is not None else None
+    if _BUDGET_BYTES is None or base is None:
+        return task(item, *args)
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    limit = base + _BUDGET_BYTES
+    try:
+        resource.setrlimit(resource.RLIMIT_DATA, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+    except (ValueError, OSError):
+        return task(item, *args)
+    try:
+        return task(item, *args)
+    finally:
+        resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
 
 
 def _context() -> Any:
@@ -83,7 +104,7 @@ def run_isolated(
     futures: dict[cf.Future[T], tuple[int, Any]] = {}
     try:
         for i, item in enumerate(items):
-            futures[pool.schedule(task, args=(item, *args), timeout=budget.seconds)] = (i, item)
+            futures[pool.schedule(_within_budget, args=(task, item, *args), timeout=budget.seconds)] = (i, item)
         pending = set(futures)
         while pending:
             # A short wait, so that a signal handler in this (main) thread runs promptly.
@@ -97,6 +118,8 @@ def run_isolated(
                                        "(--document-timeout)")
                 except ProcessExpired as exc:
                     yield failed(item, _expired(exc, budget))
+                except MemoryError as exc:  # raised where the task itself could not catch it
+                    yield failed(item, over_memory(budget.memory_mb) if budget.memory_mb is not None else repr(exc))
                 except Exception as exc:  # noqa: BLE001 - whatever a task raised is its item's outcome
                     yield failed(item, f"{type(exc).__name__}: {str(exc)[:300]}")
     finally:
@@ -119,10 +142,19 @@ def _expired(exc: Any, budget: Budget) -> str:
         except ValueError:
             name = f"signal {-code}"
         why = f"the worker reading it was killed ({name})"
-        if -code in _MEMORY_DEATHS and budget.memory_mb is not None:
-            # Code in C that cannot hand a failed allocation back to Python aborts or crashes instead
-            # of raising MemoryError (CPython's own fatal "cannot recover from MemoryError" included).
-            why += (f", most likely over the memory budget of {budget.memory_mb:g} MB for one document "
-                    "(--document-memory-mb)")
-        return why
-    return f"the worker reading it died (exit status {code})"
+        # Code in C that cannot hand a failed allocation back to Python aborts or crashes instead
+        # of raising MemoryError (CPython's own fatal "cannot recover from MemoryError" included).
+        memory = -code in _MEMORY_DEATHS
+    else:
+        why = f"the worker reading it died (exit status {code})"
+        # Status 1: an exception escaped the worker's own loop, not the task (whose exceptions come
+        # back as its result); under a memory budget, a MemoryError while it sent its result back.
+        memory = code == 1
+    if memory and budget.memory_mb is not None:
+        why += f", most likely {over_memory(budget.memory_mb)}"
+    return why
+
+
+def over_memory(memory_mb: float) -> str:
+    """A document's outcome when it needed more than its memory budget."""
+    return f"over the memory budget of {memory_mb:g} MB for one document (--document-memory-mb)"

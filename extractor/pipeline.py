@@ -16,7 +16,7 @@ from .claims import Claim
 from .config import Settings
 from .endpoint import DEFAULT_MODEL, BackendFailure
 from .ingest import REPORT_SUFFIXES, IngestError, read_document, skip_reason
-from .isolation import Budget, run_isolated
+from .isolation import Budget, over_memory, run_isolated
 from .outcome import settle_warnings
 from .rules import extract_claims
 from .schema import Document, ExtractionResult, Section, Usage, get_field
@@ -126,7 +126,7 @@ def _cut(warning: str, limit: int = 500) -> str:
 def failure(exc: Exception, settings: Settings) -> str:
     """What went wrong inside one document, in a line."""
     if isinstance(exc, MemoryError) and settings.document_memory_mb is not None:
-        return f"over the memory budget of {settings.document_memory_mb:g} MB for one document (--document-memory-mb)"
+        return over_memory(settings.document_memory_mb)
     return f"{type(exc).__name__}: {exc}"[:500]
 
 

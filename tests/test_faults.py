@@ -127,7 +127,7 @@ def test_a_document_over_its_time_budget_is_an_error_record(tmp_path: Path) -> N
 def test_a_document_over_its_memory_budget_is_an_error_record(tmp_path: Path) -> None:
     heavy = big_report(tmp_path, 4)
     out = tmp_path / "out.jsonl"
-    # A process of its own: the budget counts what a worker takes beyond the memory it started with.
+    # A process of its own: the budget counts what a worker takes beyond what it holds when the document starts.
     proc = subprocess.run([*console_script(), "extract", str(heavy), LIJIANG, "-o", str(out), "-b", "rules",
                            "--document-memory-mb", "40"], env=cli_env(tmp_path), capture_output=True, text=True,
                           timeout=300)
@@ -155,6 +155,20 @@ def test_a_worker_that_aborts_is_blamed_on_the_memory_budget_only_when_there_is_
     [died] = [o for o in out if o.startswith("abort:")]
     assert "killed (SIGABRT)" in died
     assert ("memory budget of 40 MB" in died) == (memory_mb is not None)
+
+
+def _thirty_mb_of(item: str) -> str:
+    return item * (30 * 2**20)
+
+
+def test_a_result_comes_back_whole_however_close_its_document_came_to_the_budget() -> None:
+    # The pool pickles a result after the task has returned: a second copy of it. Under the budget
+    # that copy failed (the worker died, exit status 1, or never answered); the budget is for reading.
+    from extractor.isolation import Budget, run_isolated
+
+    out = list(run_isolated(_thirty_mb_of, ["x", "y"], (), 1, Budget(seconds=60, memory_mb=40),
+                            lambda item, why: f"{item}: {why}"))
+    assert sorted(out) == ["x" * (30 * 2**20), "y" * (30 * 2**20)]
 
 # ------------------------------------------------------------------ the output path
 
