@@ -65,15 +65,16 @@ def _within_budget(task: Callable[..., T], item: Any, *args: Any) -> T:
     again before the result goes back. The pool pickles a result after the task returns; under the
     limit that copy failed, and the worker died (exit status 1) or never answered. Measured per
     document: memory an earlier document freed but the heap kept is not this one's."""
-    base = _data_bytes() if _BUDGET_BYTES is not None else None
-    if _BUDGET_BYTES is None or base is None:
+    if _BUDGET_BYTES is None or (base := _data_bytes()) is None:
         return task(item, *args)
     import resource
 
     soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
     limit = base + _BUDGET_BYTES
+    if hard != resource.RLIM_INFINITY:  # RLIM_INFINITY is -1: no min() with it
+        limit = min(limit, hard)
     try:
-        resource.setrlimit(resource.RLIMIT_DATA, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
     except (ValueError, OSError):
         return task(item, *args)
     try:
@@ -118,10 +119,10 @@ def run_isolated(
                                        "(--document-timeout)")
                 except ProcessExpired as exc:
                     yield failed(item, _expired(exc, budget))
-                except MemoryError as exc:  # raised where the task itself could not catch it
-                    yield failed(item, over_memory(budget.memory_mb) if budget.memory_mb is not None else repr(exc))
                 except Exception as exc:  # noqa: BLE001 - whatever a task raised is its item's outcome
-                    yield failed(item, f"{type(exc).__name__}: {str(exc)[:300]}")
+                    # A MemoryError raised where the task itself could not catch it is the budget's.
+                    over = isinstance(exc, MemoryError) and budget.memory_mb is not None
+                    yield failed(item, over_memory(budget.memory_mb) if over else f"{type(exc).__name__}: {str(exc)[:300]}")
     finally:
         for fut in futures:
             fut.cancel()
