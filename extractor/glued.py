@@ -303,24 +303,46 @@ def _table2_law(header: str, cells: tuple[int, ...]) -> bool:
     return True
 
 
-def table2_rows(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[str, int, int, set[int]]]:
-    """(label, start, end, first cells) of table 二's 规章 and 规范性文件 rows: the first cell is
-    this year's count (本年制发 / 本年新制作) under every reading of the row's three cells that the
-    table's arithmetic allows (all of them where none does)."""
+@dataclass(frozen=True)
+class Table2Row:
+    """One of table 二's 规章 and 规范性文件 rows read from a glued run: its label as printed, where
+    it stands, the header above it, and every reading of its three cells that the table's
+    arithmetic allows (all of them where none does)."""
+
+    label: str
+    start: int
+    end: int
+    header: str
+    readings: tuple[tuple[int, ...], ...]
+
+    @property
+    def firsts(self) -> set[int]:
+        """This year's count (本年制发 / 本年新制作) under every reading."""
+        return {r[0] for r in self.readings}
+
+
+def table2_readings(text: str, lo: int = 0, hi: int | None = None) -> list[Table2Row]:
+    """Table 二's 规章 and 规范性文件 rows between `lo` and `hi`, each with its lawful readings."""
     hi = len(text) if hi is None else hi
-    out: list[tuple[str, int, int, set[int]]] = []
+    out: list[Table2Row] = []
     for m in T2_ROW.finditer(text, lo, hi):
         run = m.group(2).replace("|", " ").rstrip()
         if re.match(r"\s*[.．、]", text[m.end(2) : m.end(2) + 2]):
             run = run[:-1].rstrip()  # the next row's index
+        header = text[max(0, m.start() - 160) : m.start()]
         readings = splits(run, 3)
-        lawful = [r for r in readings if _table2_law(text[max(0, m.start() - 160) : m.start()], r)]
-        firsts = {r[0] for r in lawful or readings}
-        if firsts and len(re.sub(r"\s", "", run)) >= 3:
+        lawful = [r for r in readings if _table2_law(header, r)]
+        if (lawful or readings) and len(re.sub(r"\s", "", run)) >= 3:
             label = re.sub(r"\s", "", m.group(1))
-            end = m.start(2) + len(run)
-            out.append((label, m.start(1), end, firsts))
+            out.append(Table2Row(label, m.start(1), m.start(2) + len(run), header, tuple(lawful or readings)))
     return out
+
+
+def table2_rows(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[str, int, int, set[int]]]:
+    """(label, start, end, first cells) of table 二's 规章 and 规范性文件 rows: the first cell is
+    this year's count (本年制发 / 本年新制作) under every reading of the row's three cells that the
+    table's arithmetic allows (all of them where none does)."""
+    return [(r.label, r.start, r.end, r.firsts) for r in table2_readings(text, lo, hi)]
 
 
 def table2_sums(rows: list[tuple[str, int, int, set[int]]]) -> set[int]:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 from .claims import Claim
-from .glued import adds_up, find_rows, solve, table2_rows, table2_sums, table4_readings, table4_run
+from .corroborate import borne_out, witnesses
+from .glued import adds_up, find_rows, solve, table2_readings, table2_sums, table4_readings, table4_run
 from .rows import Row, iter_rows
 from .schema import TABLE_COLUMNS, TABLE_ROWS
 from .vocabulary import GROUP_OTHER, row_key
@@ -252,21 +253,29 @@ def table_two(text: str, lo: int, hi: int) -> list[Claim]:
 
 def table_two_glued(text: str, lo: int, hi: int, stated: set[float | int]) -> tuple[list[Claim], list[str]]:
     """Table 二's 规章 and 规范性文件 rows with cells glued (规范性文件1077 = 10|7|7 or 1|0|77): this
-    year's count where every reading agrees, or where the report's sentence (`stated`) says which."""
-    rows = table2_rows(text, lo, hi)[:2]
-    sums = table2_sums(rows)
+    year's count where every reading agrees, where the report's sentence (`stated`) says which, or
+    where the report's other sentences on those rows bear out one reading (`corroborate`)."""
+    rows = table2_readings(text, lo, hi)[:2]
+    sums = table2_sums([(r.label, r.start, r.end, r.firsts) for r in rows])
     if not sums:
         return [], []
+    start, end = min(r.start for r in rows), max(r.end for r in rows)
+    quote = text[start:end]
+    notes: list[str] = []
     if len(sums) > 1 and sums & stated:
         sums = sums & stated
-    start, end = min(r[1] for r in rows), max(r[2] for r in rows)
-    quote = text[start:end]
+    if len(sums) > 1:
+        agreed, said = borne_out(rows, witnesses(text, any("现行有效" in r.header for r in rows)))
+        if len(agreed) == 1:
+            sums = agreed
+            notes.append(f"proactive.regulations_issued: table 二's rows «{quote}» read several ways; the report's "
+                         f"own words ({'; '.join(f'«{w.quote}»' for w in said)}) bear out {agreed.copy().pop()}")
     if len(sums) > 1:
         # Every reading is a claim: among themselves a conflict (null), and for a model the numbers
         # this row may be, each of which the evidence check accepts from this quote.
         return ([Claim("proactive.regulations_issued", v, quote, near=start, origin="table") for v in sorted(sums)],
                 [f"proactive.regulations_issued: table 二's rows «{quote}» read as any of {sorted(sums)}; left null"])
-    return [Claim("proactive.regulations_issued", sums.pop(), quote, near=start, origin="table")], []
+    return [Claim("proactive.regulations_issued", sums.pop(), quote, near=start, origin="table")], notes
 
 
 

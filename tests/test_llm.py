@@ -271,17 +271,18 @@ def test_cache_key_changes_with_prompt_schema_model_text_and_sampling(tmp_path: 
 
 
 def test_each_reading_of_an_ambiguous_glued_run_is_offered_with_the_run() -> None:
-    # 011_pingtansyq_2022's table 二 is glued: 规章000行政规范性文件8855698 under 本年制发 | 本年废止 |
-    # 现行有效. What was made is still in force or repealed (made ≤ repealed + in force), which
-    # leaves 8|85|5698 and 88|5|5698 or 88|55|698: the rules leave the field null; the model is
-    # offered both, told apart by the run, and its choice of either is what the evidence check accepts.
-    doc = read_document(GOLD_DIR.parent / "corpus" / "011_pingtansyq_2022.txt")
+    # 070_pingtansyq-gwhbgs_2020's table 二 is glued: 规章000规范性文件3336 under 本年新制作 | 本年新公开 |
+    # 对外公开总数. This year's published are among all published (new ≤ total), which leaves
+    # 3|3|36 and 33|3|6; the prose's 规范性文件类信息3条 has a 3 in both: the rules leave the field
+    # null; the model is offered both, told apart by the run, and its choice of either is what the
+    # evidence check accepts.
+    doc = read_document(GOLD_DIR.parent / "corpus" / "070_pingtansyq-gwhbgs_2020.txt")
     rules, _ = extract_claims(doc, find_sections(doc.text))
     assert assemble(doc, rules, "rules").record.proactive.regulations_issued is None
     found = choices.build(doc, [(0, len(doc.text))], ("proactive.regulations_issued",), rules_readings(rules))
     lines = found["proactive.regulations_issued"]
-    assert [c.value for c in lines] == [8, 88]
-    assert all("行政规范性文件8855698" in c.shown for c in lines)
+    assert [c.value for c in lines] == [3, 33]
+    assert all("规范性文件3336" in c.shown for c in lines)
     for line in lines:
         record = assemble(doc, rules + [line.as_claim("proactive.regulations_issued")], "hybrid").record
         assert record.proactive.regulations_issued == line.value
@@ -290,13 +291,14 @@ def test_each_reading_of_an_ambiguous_glued_run_is_offered_with_the_run() -> Non
 def test_table_twos_arithmetic_leaves_one_reading() -> None:
     # 044_pingtansyq-tzcjj_2024: 规章000行政规范性文件1027 reads 1|0|27 or 10|2|7; ten made and seven in
     # force with two repealed cannot be, so the rules read 1. Under the 2019 header (本年新制作 |
-    # 本年新公开 | 对外公开总数), 032's 规范性文件1077 is 1|0|77 or 10|7|7: both hold, left null.
+    # 本年新公开 | 对外公开总数), 076's 规范性文件121212 is 12|12|12, 12|1|212, 121|2|12 and more:
+    # left null (the prose's 规范性文件类信息12条 is in three of them).
     doc = read_document(GOLD_DIR.parent / "corpus" / "044_pingtansyq-tzcjj_2024.txt")
     assert assemble(doc, extract_claims(doc, find_sections(doc.text))[0], "rules").record.proactive.regulations_issued == 1
-    doc = read_document(GOLD_DIR.parent / "corpus" / "032_pingtansyq-czjrj_2019.txt")
+    doc = read_document(GOLD_DIR.parent / "corpus" / "076_pingtansyq-zrzyj_2019.txt")
     rules, warnings = extract_claims(doc, find_sections(doc.text))
     assert assemble(doc, rules, "rules").record.proactive.regulations_issued is None
-    assert any("read as any of [1, 10]" in w for w in warnings), warnings
+    assert any("read as any of [1, 12, 121, 1212]" in w for w in warnings), warnings
 
 
 def test_hybrid_asks_nothing_about_what_the_rules_verified(tmp_path: Path, report: str) -> None:

@@ -24,7 +24,7 @@ from extractor.tables import table_marks
 CORPUS = ROOT / "eval" / "corpus"
 GLUED_2021 = CORPUS / "010_pingtansyq_2021.txt"  # table 三 on one line, cells glued
 UNREAD_ROW = CORPUS / "043_pingtansyq-jjpq_2023.txt"  # a glued row with no consistent reading
-TABLE_TWO_GLUED = CORPUS / "032_pingtansyq-czjrj_2019.txt"  # table 二's glued cells read several ways
+TABLE_TWO_GLUED = CORPUS / "070_pingtansyq-gwhbgs_2020.txt"  # table 二's glued cells read several ways
 
 
 def unmarked(fragment: str) -> str:
