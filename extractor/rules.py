@@ -334,7 +334,10 @@ def publish_date(text: str) -> list[Claim]:
             return [Claim("publish_date", value, quote, near=start)]
     # No line breaks (a crawler dump): the signed date follows the signing body and ends the
     # report's prose (…管理局 2020年1月2日 附表：…); a date inside a sentence is not it.
-    signed = [m for m in _SIGNED.finditer(text) if m.start() > len(text) // 3]
+    # A cover letter before the report (关于报送…的函 … 公安局2016年1月4日) signs it too, where the
+    # report itself signs nothing; the report's own signature, in its last two thirds, comes first.
+    everywhere = list(_SIGNED.finditer(text))
+    signed = [m for m in everywhere if m.start() <= len(text) // 3] + [m for m in everywhere if m.start() > len(text) // 3]
     for m in reversed(signed):
         arabic = m.group("y") is not None
         parts = (m.group("y"), m.group("m"), m.group("d")) if arabic else (m.group("cy"), m.group("cm"), m.group("cd"))

@@ -103,3 +103,11 @@ def test_a_pages_bare_time_label_dates_a_report_that_signs_no_date() -> None:
     # 004: 来源：平潭县人民政府 时间：2014-01-22 00:00, and no date at the report's end.
     r = rules_result(ROOT / "eval" / "corpus" / "004_pingtanxian_2013.html")
     assert str(r.record.publish_date) == "2014-01-22"
+
+
+def test_a_cover_letters_signature_dates_a_report_that_signs_none_itself() -> None:
+    # 058: 关于报送《…公安局2015年政府信息公开年度报告》的函 … 平潭综合实验区公安局2016年1月4日, then the
+    # report, which ends unsigned; the page's 发布时间: 2016-01-07 is when the site posted it.
+    r = rules_result(CORPUS / "058_pingtansyq-gaj_2015.txt")
+    assert str(r.record.publish_date) == "2016-01-04"
+    assert r.evidence["publish_date"].quote == "2016年1月4日"
