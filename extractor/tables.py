@@ -34,8 +34,14 @@ def table_three_glued(text: str, lo: int, hi: int) -> tuple[list[Claim], list[st
                 warnings.append(f"table 三 row {TABLE_ROWS[r.key]}: «{r.run}» has no reading consistent with the table; row left null")
             continue
         if any(v is None for v in got) and r.balanced:
+            # The cells every reading agrees on are the row's (110000011: 1|10|…|11 or 11|0|…|11,
+            # 总计 11 either way); the others stay null, and the row is not counted as recovered.
             options = sorted({tuple(x) for x in r.readings})[:6]
             warnings.append(f"table 三 row {TABLE_ROWS[r.key]}: «{r.run}» reads several ways {options}; undecided cells left null")
+            if all(v is None for v in got):
+                continue
+            claims.append(Claim(f"applications.table.{r.key}", dict(zip(TABLE_COLUMNS, got, strict=True)),
+                                text[r.start : r.end], near=r.start))
             continue
         recovered += 1
         note = None if len(r.readings) == 1 and len(r.run.split()) == len(TABLE_COLUMNS) else \

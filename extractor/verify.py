@@ -560,8 +560,11 @@ def _row_stated(key: str, row: Any, quote: str) -> bool:
     if len(rows) != 1 or len(rows[0].cells) < len(TABLE_COLUMNS):
         glued = [g for g in find_rows(quote, anchored=False) if g.readings]
         cells = tuple(row.get(c) for c in TABLE_COLUMNS)
-        return len(glued) == 1 and glued[0].key in (key, "other_other" if key == "other" else key) \
-            and cells in glued[0].readings
+        if len(glued) != 1 or glued[0].key not in (key, "other_other" if key == "other" else key):
+            return False
+        # One reading of the run, or the cells all its readings agree on (the others null).
+        return cells in glued[0].readings or (any(v is not None for v in cells) and all(
+            v is None or v == r[i] for r in glued[0].readings for i, v in enumerate(cells)))
     r = rows[0]
     label_key = row_key(r.label, key in ("other_other",))
     if label_key != key and not (key == "other" and label_key == "other_other"):
