@@ -168,7 +168,9 @@ def stat_claims(text: str, stated: dict[str, set[float | int]],
                 pool = readings[part] + (by_field[part].unordered if whole in unordered else [])
                 fits = [p for p in pool if any(_within(p, w) for w in readings[whole])]
                 readings[whole] = [w for w in readings[whole] if any(_within(p, w) for p in fits)] or readings[whole]
-                readings[part] = fits
+                # Where no reading of the part fits any of the whole's, the table contradicts itself
+                # (答复总数条00 above 同意公开答复数条13): the part is read as it prints, as the whole is.
+                readings[part] = fits or readings[part]
     claims: list[Claim] = []
     warnings: list[str] = []
     for field, r in by_field.items():

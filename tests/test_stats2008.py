@@ -137,3 +137,12 @@ def test_the_fee_and_waiver_row_states_only_no_fee() -> None:
     assert rules_result(CORPUS / "060_pingtansyq-shsyj_2018.txt").record.fees.collected == 0
     assert binds("fees.collected", 0, "政府信息公开收费减免金额元00")
     assert not binds("fees.collected", 500, "政府信息公开收费减免金额 元 500 800")
+
+
+def test_a_part_the_whole_cannot_hold_is_read_as_it_prints_and_the_contradiction_said() -> None:
+    # 086: 对申请的答复总数条00 above 其中：1.同意公开答复数条132.同意部分…: 13 reads only 1|3 (the 2. is
+    # the next row's index), which no reading of 0|0 holds. The table contradicts itself; the row
+    # still says 1, and the check says the outcomes exceed the total.
+    r = rules_result(CORPUS / "086_pingtansyq-gaj_2018.txt")
+    assert r.record.applications.granted == 1 and r.record.applications.total_processed == 0
+    assert "check: outcomes add up to 1, more than total_processed 0" in r.warnings
