@@ -275,7 +275,7 @@ def table_two_glued(text: str, lo: int, hi: int, stated: set[float | int]) -> tu
         if len(agreed) == 1:
             sums = agreed
             notes.append(f"proactive.regulations_issued: table 二's rows «{quote}» read several ways; the report's "
-                         f"own words ({'; '.join(f'«{w.quote}»' for w in said)}) bear out {agreed.copy().pop()}")
+                         f"own words ({'; '.join(f'«{w.quote}»' for w in said)}) bear out {next(iter(agreed))}")
     if len(sums) > 1:
         # Every reading is a claim: among themselves a conflict (null), and for a model the numbers
         # this row may be, each of which the evidence check accepts from this quote.
