@@ -18,7 +18,7 @@ from extractor.cache import cache_key, schema_hash
 from extractor.claims import Claim
 from extractor.config import Settings
 from extractor.ingest import read_document
-from extractor.llm import GROUPS, TASKS, choice_model, ground, rules_readings
+from extractor.llm import GROUPS, TASKS, choice_model, ground, rules_readings, whole_name
 from extractor.pipeline import extract_document
 from extractor.prompts import load_prompt
 from extractor.rules import extract_claims
@@ -403,3 +403,21 @@ def test_the_model_reads_the_title_and_the_signature_not_the_pages_owner(tmp_pat
     assert len(seen) == 2 and not any("发布机构" in piece for piece in seen)
     assert r.record.issuer == "测试区农业局" and r.record.report_year == 2020
     assert str(r.record.publish_date) == "2021-01-25"
+
+
+def test_a_name_cut_after_a_pages_label_is_read_whole_from_the_text(tmp_path: Path) -> None:
+    # The bundled model wrote 潭综合实验区 for 047's 标题: 平潭综合实验区2019年度…报告 (and the like on
+    # 056 and 082 of twelve dev reports): it reads ": 平" as one token. The name the text writes there
+    # is the record's; a name that does not follow a label is never extended (请与楚雄市人民政府…联系).
+    path = GOLD_DIR.parent / "corpus" / "047_pingtansyq_2019.txt"
+
+    def meta(body: dict[str, Any]) -> Reply:
+        if "issuer：" not in body["messages"][-1]["content"]:
+            return 200, {}, completion("{}")
+        return 200, {}, completion(json.dumps({"issuer": "潭综合实验区", "issuer_quote": None}, ensure_ascii=False))
+
+    with FakeServer(meta) as server:
+        r = extract_document(str(path), "llm", settings(server, tmp_path))
+    assert r.record.issuer == "平潭综合实验区"
+    assert r.evidence["issuer"].quote.startswith("标题: 平潭综合实验区")
+    assert whole_name("若对本报告有疑问,请与楚雄市人民政府办公室联系", "楚雄市人民政府") == "楚雄市人民政府"
