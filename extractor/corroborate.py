@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .glued import Table2Row
+from .glued import Table2Row, table2_by_row, table2_key
 from .verify import table_text
 
 RULES, NORMS = "规章", "规范性文件"
@@ -45,10 +45,6 @@ class Witness:
     quote: str
 
 
-def _row_key(label: str) -> str:
-    return RULES if label == RULES else NORMS
-
-
 def witnesses(text: str, in_force_table: bool) -> list[Witness]:
     """Every clause of the prose that gives a count of 规章 or 规范性文件. `in_force_table`: the
     2021 header (本年制发 | 本年废止 | 现行有效), whose second and third columns a verb can name too."""
@@ -63,7 +59,7 @@ def witnesses(text: str, in_force_table: bool) -> list[Witness]:
             if _APPROX.search(lead):
                 continue
             term_at = m.start("term")
-            rows = {_row_key(re.sub(r"^行政", "", m.group("term")))}
+            rows = {table2_key(m.group("term"))}
             if NORMS in rows and re.search(r"规章(?!制度)", clause[:term_at]):
                 rows.add(RULES)  # 行政法规、规章和规范性文件7条: the two rows together
             said = [(k.end(), col) for col, words in kinds for k in re.finditer(words, clause[: max(term_at, m.start("n"))])]
@@ -84,9 +80,7 @@ def borne_out(rows: Sequence[Table2Row], found: Sequence[Witness]) -> tuple[set[
     """This year's count (规章 + 规范性文件, first column) under the joint readings of `rows` that
     agree with the most witnesses, and those witnesses; every reading's count, and no witness,
     where no reading agrees with any."""
-    by_key: dict[str, Table2Row] = {}
-    for r in rows:
-        by_key.setdefault(_row_key(r.label), r)
+    by_key = table2_by_row(list(rows))
     keys = list(by_key)
     best: list[tuple[dict[str, tuple[int, ...]], list[Witness]]] = []
     top = 0

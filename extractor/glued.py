@@ -338,17 +338,21 @@ def table2_readings(text: str, lo: int = 0, hi: int | None = None) -> list[Table
     return out
 
 
-def table2_rows(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[str, int, int, set[int]]]:
-    """(label, start, end, first cells) of table 二's 规章 and 规范性文件 rows: the first cell is
-    this year's count (本年制发 / 本年新制作) under every reading of the row's three cells that the
-    table's arithmetic allows (all of them where none does)."""
-    return [(r.label, r.start, r.end, r.firsts) for r in table2_readings(text, lo, hi)]
+def table2_key(label: str) -> str:
+    """The row a label names: 规章, or 规范性文件 (行政规范性文件 too)."""
+    return "规章" if label == "规章" else "规范性文件"
 
 
-def table2_sums(rows: list[tuple[str, int, int, set[int]]]) -> set[int]:
+def table2_by_row(rows: list[Table2Row]) -> dict[str, Table2Row]:
+    """The first 规章 row and the first 规范性文件 row, by `table2_key`."""
+    by_key: dict[str, Table2Row] = {}
+    for r in rows:
+        by_key.setdefault(table2_key(r.label), r)
+    return by_key
+
+
+def table2_sums(rows: list[Table2Row]) -> set[int]:
     """proactive.regulations_issued under every reading: 规章 + 规范性文件 (one row of each at most)."""
-    by_label: dict[str, set[int]] = {}
-    for label, _, _, firsts in rows:
-        by_label.setdefault("规章" if label == "规章" else "规范性文件", firsts)
+    by_label = {k: r.firsts for k, r in table2_by_row(rows).items()}
     return {sum(c) for c in itertools.product(*by_label.values())} if by_label else set()
 

@@ -40,12 +40,11 @@ def table_three_glued(text: str, lo: int, hi: int) -> tuple[list[Claim], list[st
             warnings.append(f"table 三 row {TABLE_ROWS[r.key]}: «{r.run}» reads several ways {options}; undecided cells left null")
             if all(v is None for v in got):
                 continue
-            claims.append(Claim(f"applications.table.{r.key}", dict(zip(TABLE_COLUMNS, got, strict=True)),
-                                text[r.start : r.end], near=r.start))
-            continue
-        recovered += 1
-        note = None if len(r.readings) == 1 and len(r.run.split()) == len(TABLE_COLUMNS) else \
-            f"table 三 row {TABLE_ROWS[r.key]}: cells split from «{r.run}» by the table's arithmetic"
+            note = None
+        else:
+            recovered += 1
+            note = None if len(r.readings) == 1 and len(r.run.split()) == len(TABLE_COLUMNS) else \
+                f"table 三 row {TABLE_ROWS[r.key]}: cells split from «{r.run}» by the table's arithmetic"
         if not r.balanced:
             why = "a blank cell where the gap is" if None in got else "its cells do not add up to its 总计"
             note = f"table 三 row {TABLE_ROWS[r.key]}: «{r.run}» {AS_PRINTED} ({why})"
@@ -262,7 +261,7 @@ def table_two_glued(text: str, lo: int, hi: int, stated: set[float | int]) -> tu
     year's count where every reading agrees, where the report's sentence (`stated`) says which, or
     where the report's other sentences on those rows bear out one reading (`corroborate`)."""
     rows = table2_readings(text, lo, hi)[:2]
-    sums = table2_sums([(r.label, r.start, r.end, r.firsts) for r in rows])
+    sums = table2_sums(rows)
     if not sums:
         return [], []
     start, end = min(r.start for r in rows), max(r.end for r in rows)

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from .align import locate, normalise
 from .claims import Claim
-from .glued import T4_HEAD, adds_up, find_rows, table2_rows, table2_sums, table4_readings, table4_run
+from .glued import T4_HEAD, adds_up, find_rows, table2_readings, table2_sums, table4_readings, table4_run
 from .numbers import date_numbers, parse_number, same_number
 from .rows import Row, iter_rows
 from .schema import (
@@ -422,7 +422,7 @@ def _binds_table(field: str, value: float | int, quote: str) -> bool:
     rows = _rows(quote)
     if field in TABLE_FIELD_ROWS and not any(len(r.cells) >= 7 for r in rows):
         return _glued_total_holds(field, value, quote)
-    if not rows and not T4_HEAD.search(quote) and not table2_rows(quote):
+    if not rows and not T4_HEAD.search(quote) and not table2_readings(quote):
         return False
     if field in TABLE_FIELD_ROWS:
         allowed = TABLE_FIELD_ROWS[field]
@@ -456,8 +456,8 @@ def _binds_table(field: str, value: float | int, quote: str) -> bool:
                 return True
         return False
     if field == "proactive.regulations_issued" and not any(TABLE2_ROWS.match(re.sub(r"\s|\|", "", r.label)) for r in rows):
-        glued = table2_rows(quote)  # cells glued: 行政规范性文件693665
-        return bool(glued) and all(r[1] < len(quote) for r in glued) and value in table2_sums(glued)
+        glued = table2_readings(quote)  # cells glued: 行政规范性文件693665
+        return bool(glued) and all(r.start < len(quote) for r in glued) and value in table2_sums(glued)
     if field == "proactive.regulations_issued":
         firsts = [r.cells[0] for r in rows if TABLE2_ROWS.match(re.sub(r"\s|\|", "", r.label))]
         return len(firsts) == len(rows) and all(c is not None for c in firsts) and same_number(sum(firsts), value)  # type: ignore[arg-type]
